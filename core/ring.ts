@@ -95,6 +95,11 @@ export class RingTensor {
     return t;
   }
 
+  /** Owner of the memory: a host tensor is the CPU device's buffer. */
+  get deviceName(): string {
+    return "cpu";
+  }
+
   /** Number of elements. */
   get size(): number {
     return this.data.length;

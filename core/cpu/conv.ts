@@ -1,0 +1,172 @@
+/**
+ * Ring convolutions on the CPU with PyTorch's semantics (cross-correlation, NCHW inputs,
+ * OIHW weights, stride, zero padding, dilation, groups), all mod 2^ring:
+ *
+ *   y[n, o, i, j] = sum_{c, u, v} w[o, c, u, v] x[n, g C/G + c, i s - p + u d, j s - p + v d]
+ *
+ * computed as im2col (Chellapilla et al., 2006) and one ring {@linkcode gemm} per group and
+ * chunk of images, so that the columns of a whole batch share one large product.
+ *
+ * @example
+ * ```ts
+ * import { conv2d } from "./conv.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const x = RingTensor.fromBigInts([1n, 2n, 3n, 4n], [1, 1, 2, 2]);
+ * const w = RingTensor.fromBigInts([1n, -1n], [1, 1, 1, 2]);
+ * console.log(conv2d(x, w).toBigInts(true)); // [-1n, -1n]
+ * ```
+ * @module
+ */
+import type { ConvOptions, RingBuffer } from "../device.ts";
+import { allocRing, RingTensor } from "../ring.ts";
+import { fmtShape } from "../shape.ts";
+import { asCpuPair, words } from "./check.ts";
+import { gemm } from "./gemm.ts";
+
+/** Elements of im2col columns built at once (bounds the scratch memory to ~32 MB). */
+const CHUNK = 1 << 22;
+
+function perDim(
+  v: number | readonly number[] | undefined,
+  def: number,
+  nd: number,
+  name: string,
+  min: number,
+): number[] {
+  const arr = v === undefined
+    ? new Array(nd).fill(def)
+    : typeof v === "number"
+    ? new Array(nd).fill(v)
+    : [...v];
+  if (arr.length !== nd) {
+    throw new RangeError(`conv${nd}d: ${name} needs ${nd} values, got [${arr}]`);
+  }
+  for (const e of arr) {
+    if (!Number.isSafeInteger(e) || e < min) {
+      throw new RangeError(`conv${nd}d: ${name} must be integers >= ${min}, got [${arr}]`);
+    }
+  }
+  return arr;
+}
+
+/**
+ * conv2d of x [N, C, H, W] with w [O, C/groups, KH, KW] mod 2^ring, giving
+ * [N, O, OH, OW]. `TypeError` naming both shapes for wrong ranks, channels, or a kernel
+ * larger than the padded input; `RangeError` for bad options.
+ *
+ * @example
+ * ```ts
+ * import { conv2d } from "./conv.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const x = RingTensor.fromBigInts([1n, 2n, 3n, 4n], [1, 1, 2, 2], 32);
+ * const w = RingTensor.fromBigInts([1n], [1, 1, 1, 1], 32);
+ * console.log(conv2d(x, w, { padding: 1 }).shape); // [1, 1, 4, 4]
+ * ```
+ */
+export function conv2d(xb: RingBuffer, wb: RingBuffer, opts: ConvOptions = {}, nd = 2): RingTensor {
+  const op = `conv${nd}d`;
+  const [x, w] = asCpuPair(xb, wb, op);
+  const bad = (why: string) =>
+    new TypeError(`${op}: input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)}: ${why}`);
+  if (x.rank !== 4 || w.rank !== 4) throw bad(`need rank ${nd + 2} for both`);
+  const [N, C, H, W] = x.shape;
+  const [O, Cg, KH, KW] = w.shape;
+  const groups = opts.groups ?? 1;
+  if (!Number.isSafeInteger(groups) || groups < 1) {
+    throw new RangeError(`${op}: groups must be an integer >= 1, got ${groups}`);
+  }
+  const [sh, sw] = perDim(opts.stride, 1, 2, "stride", 1);
+  const [ph, pw] = perDim(opts.padding, 0, 2, "padding", 0);
+  const [dh, dw] = perDim(opts.dilation, 1, 2, "dilation", 1);
+  if (Cg * groups !== C) throw bad(`${C} input channels != ${Cg} per group x ${groups} groups`);
+  if (O % groups !== 0) throw bad(`${O} output channels do not divide into ${groups} groups`);
+  if (KH < 1 || KW < 1) throw bad("empty kernel");
+  const OH = Math.floor((H + 2 * ph - dh * (KH - 1) - 1) / sh) + 1;
+  const OW = Math.floor((W + 2 * pw - dw * (KW - 1) - 1) / sw) + 1;
+  if (OH < 1 || OW < 1) throw bad(`kernel (dilated) is larger than the padded input`);
+  const out = new RingTensor(x.ring, [N, O, OH, OW]);
+  if (out.size === 0) return out;
+  const Og = O / groups, K = Cg * KH * KW, P = OH * OW;
+  const es = x.ring === 64 ? 2 : 1; // words per element
+  const xw = words(x), ow = words(out);
+  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK / (K * P))));
+  const cols = allocRing(x.ring, K * nc * P);
+  const colw = cols instanceof Uint32Array ? cols : new Uint32Array(cols.buffer);
+  const prod = allocRing(x.ring, Og * nc * P);
+  const prodw = prod instanceof Uint32Array ? prod : new Uint32Array(prod.buffer);
+  for (let g = 0; g < groups; g++) {
+    for (let n0 = 0; n0 < N; n0 += nc) {
+      const nn = Math.min(nc, N - n0), L = nn * P; // columns in this chunk
+      colw.fill(0);
+      // Row r = (c, u, v) of the columns; column (n, i, j).
+      for (let c = 0, r = 0; c < Cg; c++) {
+        for (let u = 0; u < KH; u++) {
+          for (let v = 0; v < KW; v++, r++) {
+            for (let n = 0; n < nn; n++) {
+              const xbase = ((n0 + n) * C + g * Cg + c) * H;
+              for (let i = 0; i < OH; i++) {
+                const ih = i * sh - ph + u * dh;
+                if (ih < 0 || ih >= H) continue;
+                const xrow = (xbase + ih) * W;
+                const crow = r * L + n * P + i * OW;
+                for (let j = 0; j < OW; j++) {
+                  const iw = j * sw - pw + v * dw;
+                  if (iw < 0 || iw >= W) continue;
+                  const s = (xrow + iw) * es, d = (crow + j) * es;
+                  colw[d] = xw[s];
+                  if (es === 2) colw[d + 1] = xw[s + 1];
+                }
+              }
+            }
+          }
+        }
+      }
+      prodw.fill(0);
+      gemm(x.ring, w.data, g * Og * K, cols, 0, prod, 0, Og, K, L);
+      // prod [Og, nn, P] -> out[n0 + n, g Og + o, :, :]
+      for (let o = 0; o < Og; o++) {
+        for (let n = 0; n < nn; n++) {
+          const src = (o * L + n * P) * es, dst = ((n0 + n) * O + g * Og + o) * P * es;
+          ow.set(prodw.subarray(src, src + P * es), dst);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * conv1d of x [N, C, L] with w [O, C/groups, K] mod 2^ring, giving [N, O, OL]; computed as a
+ * conv2d of height 1, with the same errors.
+ *
+ * @example
+ * ```ts
+ * import { conv1d } from "./conv.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const x = RingTensor.fromBigInts([1n, 2n, 3n], [1, 1, 3]);
+ * const w = RingTensor.fromBigInts([1n, 1n], [1, 1, 2]);
+ * console.log(conv1d(x, w).toBigInts()); // [3n, 5n]
+ * ```
+ */
+export function conv1d(xb: RingBuffer, wb: RingBuffer, opts: ConvOptions = {}): RingTensor {
+  const [x, w] = asCpuPair(xb, wb, "conv1d");
+  if (x.rank !== 3 || w.rank !== 3) {
+    throw new TypeError(
+      `conv1d: input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)}: need rank 3 for both`,
+    );
+  }
+  const one = (v: number | readonly number[] | undefined, def: number) =>
+    [def, ...perDim(v, def, 1, "option", def === 0 ? 0 : 1)] as number[];
+  const y = conv2d(
+    new RingTensor(x.ring, [x.shape[0], x.shape[1], 1, x.shape[2]], x.data),
+    new RingTensor(w.ring, [w.shape[0], w.shape[1], 1, w.shape[2]], w.data),
+    {
+      stride: one(opts.stride, 1),
+      padding: one(opts.padding, 0),
+      dilation: one(opts.dilation, 1),
+      groups: opts.groups,
+    },
+    1,
+  );
+  return new RingTensor(y.ring, [y.shape[0], y.shape[1], y.shape[3]], y.data);
+}

@@ -1,0 +1,84 @@
+/**
+ * Ring matrix products on the CPU, `C = A B mod 2^ring`, with PyTorch's `matmul` rules:
+ * `[..., m, k] @ [..., k, n]` with broadcast batch dimensions, a 1-d left operand taken as a
+ * row and a 1-d right operand as a column (their dimension is removed from the result).
+ *
+ * The 2-d product is {@linkcode gemm}, which picks the fastest kernel for the ring.
+ *
+ * @example
+ * ```ts
+ * import { matmul } from "./matmul.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n, 3n, 4n], [2, 2]);
+ * const v = RingTensor.fromBigInts([1n, -1n], [2]);
+ * console.log(matmul(a, v).toBigInts(true)); // [-1n, -1n]
+ * ```
+ * @module
+ */
+import type { RingBuffer } from "../device.ts";
+import { type RingData, RingTensor } from "../ring.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, numel, stridesOf } from "../shape.ts";
+import { asCpuPair } from "./check.ts";
+import { gemm } from "./gemm.ts";
+
+/**
+ * `a @ b` mod 2^ring (PyTorch `matmul`). `TypeError` naming both shapes for a scalar
+ * operand, inner sizes that differ, or batch dimensions that do not broadcast.
+ *
+ * @example
+ * ```ts
+ * import { matmul } from "./matmul.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const v = RingTensor.fromBigInts([1n, 2n], [2], 32);
+ * console.log(matmul(v, v).shape, matmul(v, v).toBigInts()); // [] [5n]
+ * ```
+ */
+export function matmul(x: RingBuffer, y: RingBuffer): RingTensor {
+  const [a, b] = asCpuPair(x, y, "matmul");
+  const bad = (why: string, cause?: unknown) =>
+    new TypeError(`matmul: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}: ${why}`, { cause });
+  if (a.rank === 0 || b.rank === 0) throw bad("both operands need at least one dimension");
+  const as = a.rank === 1 ? [1, a.shape[0]] : a.shape;
+  const bs = b.rank === 1 ? [b.shape[0], 1] : b.shape;
+  const m = as[as.length - 2], k = as[as.length - 1];
+  const k2 = bs[bs.length - 2], n = bs[bs.length - 1];
+  if (k !== k2) throw bad(`inner sizes ${k} and ${k2} differ`);
+  const aBatch = as.slice(0, -2), bBatch = bs.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(aBatch, bBatch);
+  } catch (e) {
+    throw bad(`batch dimensions ${fmtShape(aBatch)} and ${fmtShape(bBatch)} do not broadcast`, e);
+  }
+  const shape = [...batch];
+  if (a.rank > 1) shape.push(m);
+  if (b.rank > 1) shape.push(n);
+  const out = new RingTensor(a.ring, shape);
+  const nb = numel(batch);
+  if (out.size === 0) return out;
+  const sa = broadcastStrides(aBatch, batch), sb = broadcastStrides(bBatch, batch);
+  const bst = stridesOf(batch);
+  for (let t = 0; t < nb; t++) {
+    // Offsets of batch t in each operand (a batch stride is 0 where it broadcasts).
+    let oa = 0, ob = 0, rem = t;
+    for (let d = 0; d < batch.length; d++) {
+      const i = Math.floor(rem / bst[d]);
+      rem -= i * bst[d];
+      oa += i * sa[d];
+      ob += i * sb[d];
+    }
+    gemm(
+      a.ring,
+      a.data as RingData,
+      oa * m * k,
+      b.data as RingData,
+      ob * k * n,
+      out.data,
+      t * m * n,
+      m,
+      k,
+      n,
+    );
+  }
+  return out;
+}

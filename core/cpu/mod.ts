@@ -1,0 +1,203 @@
+/**
+ * The CPU device: every {@linkcode Device} kernel over host memory, bit-exact mod 2^64
+ * (`BigUint64Array`) and mod 2^32 (`Uint32Array`). Its buffers are plain
+ * {@linkcode RingTensor}s (their `deviceName` is `"cpu"`): `upload` copies, `download`
+ * returns a copy, and {@linkcode CpuDevice.read} gives the result synchronously.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from "@sharetensor/core/cpu";
+ * import { RingTensor } from "@sharetensor/core/ring";
+ * const a = cpu.upload(RingTensor.fromBigInts([1n, 2n, 3n], [3]));
+ * const b = cpu.mulScalar(cpu.add(a, a), -1n);
+ * console.log(cpu.read(b).toBigInts(true)); // [-2n, -4n, -6n]
+ * ```
+ * @module
+ */
+import type { ConvOptions, Device, RingBuffer } from "../device.ts";
+import { assertRing, type Ring, RingTensor } from "../ring.ts";
+import type { Shape } from "../shape.ts";
+import { bit, shift } from "./bitwise.ts";
+import { asCpu, checkShape } from "./check.ts";
+import { conv1d, conv2d } from "./conv.ts";
+import { binary, mulScalar, neg, not } from "./elementwise.ts";
+import * as layout from "./layout.ts";
+import { matmul } from "./matmul.ts";
+import { sum } from "./reduce.ts";
+
+/**
+ * The CPU implementation of {@linkcode Device}. Kernels run synchronously on the calling
+ * thread and return fresh tensors; inputs are never modified or aliased.
+ *
+ * @example
+ * ```ts
+ * import { CpuDevice } from "@sharetensor/core/cpu";
+ * const dev = new CpuDevice();
+ * console.log(dev.read(dev.fill([2], 32, -1n)).toBigInts()); // [4294967295n, 4294967295n]
+ * ```
+ */
+export class CpuDevice implements Device {
+  /** Always `"cpu"`. */
+  readonly name = "cpu";
+
+  /** A copy of `t` owned by the device. */
+  upload(t: RingTensor): RingTensor {
+    if (!(t instanceof RingTensor)) {
+      throw new TypeError(
+        `upload: expected a RingTensor, got ${
+          (t as unknown as object)?.constructor?.name ?? typeof t
+        }`,
+      );
+    }
+    return t.clone();
+  }
+  /** A copy of `b` on the host (resolved at once). */
+  download(b: RingBuffer): Promise<RingTensor> {
+    try {
+      return Promise.resolve(asCpu(b, "download").clone());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  /** The tensor behind `b` itself, synchronously (no copy: do not modify it). */
+  read(b: RingBuffer): RingTensor {
+    return asCpu(b, "read");
+  }
+  /** Nothing to do: the garbage collector reclaims host memory. */
+  dispose(b: RingBuffer): void {
+    asCpu(b, "dispose");
+  }
+
+  /** Zero tensor. */
+  zeros(shape: Shape, ring: Ring): RingTensor {
+    checkShape(shape, "zeros");
+    assertRing(ring);
+    return new RingTensor(ring, shape);
+  }
+  /** Every element `v mod 2^ring`. */
+  fill(shape: Shape, ring: Ring, v: bigint): RingTensor {
+    const t = this.zeros(shape, ring);
+    if (typeof v !== "bigint") throw new TypeError(`fill: v must be a bigint, got ${typeof v}`);
+    if (t.data instanceof BigUint64Array) t.data.fill(BigInt.asUintN(64, v));
+    else t.data.fill(Number(BigInt.asUintN(32, v)));
+    return t;
+  }
+
+  /** a + b, broadcasting. */
+  add(a: RingBuffer, b: RingBuffer): RingTensor {
+    return binary("add", a, b);
+  }
+  /** a - b, broadcasting. */
+  sub(a: RingBuffer, b: RingBuffer): RingTensor {
+    return binary("sub", a, b);
+  }
+  /** -a. */
+  neg(a: RingBuffer): RingTensor {
+    return neg(a);
+  }
+  /** a * b elementwise, broadcasting. */
+  mul(a: RingBuffer, b: RingBuffer): RingTensor {
+    return binary("mul", a, b);
+  }
+  /** a * c for a public scalar c. */
+  mulScalar(a: RingBuffer, c: bigint): RingTensor {
+    return mulScalar(a, c);
+  }
+  /** PyTorch `matmul` mod 2^ring. */
+  matmul(a: RingBuffer, b: RingBuffer): RingTensor {
+    return matmul(a, b);
+  }
+  /** conv1d of x [N, C, L] with w [O, C/groups, K]. */
+  conv1d(x: RingBuffer, w: RingBuffer, opts?: ConvOptions): RingTensor {
+    return conv1d(x, w, opts);
+  }
+  /** conv2d of x [N, C, H, W] with w [O, C/groups, KH, KW]. */
+  conv2d(x: RingBuffer, w: RingBuffer, opts?: ConvOptions): RingTensor {
+    return conv2d(x, w, opts);
+  }
+  /** Sum over `dims` (all when omitted; `[]` reduces none), size-1 dims kept when `keepDims`. */
+  sum(a: RingBuffer, dims?: readonly number[], keepDims?: boolean): RingTensor {
+    return sum(a, dims, keepDims);
+  }
+
+  /** a << k. */
+  shl(a: RingBuffer, k: number): RingTensor {
+    return shift("shl", a, k);
+  }
+  /** Arithmetic a >> k. */
+  sar(a: RingBuffer, k: number): RingTensor {
+    return shift("sar", a, k);
+  }
+  /** Logical a >> k. */
+  shr(a: RingBuffer, k: number): RingTensor {
+    return shift("shr", a, k);
+  }
+  /** Bitwise and, broadcasting. */
+  and(a: RingBuffer, b: RingBuffer): RingTensor {
+    return binary("and", a, b);
+  }
+  /** Bitwise or, broadcasting. */
+  or(a: RingBuffer, b: RingBuffer): RingTensor {
+    return binary("or", a, b);
+  }
+  /** Bitwise xor, broadcasting. */
+  xor(a: RingBuffer, b: RingBuffer): RingTensor {
+    return binary("xor", a, b);
+  }
+  /** Bitwise not. */
+  not(a: RingBuffer): RingTensor {
+    return not(a);
+  }
+  /** Bit k as 0 or 1. */
+  bit(a: RingBuffer, k: number): RingTensor {
+    return bit(a, k);
+  }
+
+  /** Copy with a new shape of equal size (one dim may be -1). */
+  reshape(a: RingBuffer, shape: Shape): RingTensor {
+    return layout.reshape(a, shape);
+  }
+  /** Dimensions reordered by `perm`. */
+  permute(a: RingBuffer, perm: readonly number[]): RingTensor {
+    return layout.permute(a, perm);
+  }
+  /** Swaps two dims (the last two by default). */
+  transpose(a: RingBuffer, d0?: number, d1?: number): RingTensor {
+    return layout.transpose(a, d0, d1);
+  }
+  /** Sub-tensor at `begin` of sizes `size` (-1: to the end). */
+  slice(a: RingBuffer, begin: readonly number[], size: readonly number[]): RingTensor {
+    return layout.slice(a, begin, size);
+  }
+  /** Concatenation along `axis`. */
+  concat(list: readonly RingBuffer[], axis: number): RingTensor {
+    return layout.concat(list, axis);
+  }
+  /** Stack along a new `axis`. */
+  stack(list: readonly RingBuffer[], axis: number): RingTensor {
+    return layout.stack(list, axis);
+  }
+  /** Constant padding, `pads[i] = [before, after]`. */
+  pad(a: RingBuffer, pads: readonly (readonly [number, number])[], value?: bigint): RingTensor {
+    return layout.pad(a, pads, value);
+  }
+  /** Index-select along `axis`. */
+  gather(a: RingBuffer, indices: ArrayLike<number>, axis: number): RingTensor {
+    return layout.gather(a, indices, axis);
+  }
+  /** Materialised broadcast to `shape`. */
+  expand(a: RingBuffer, shape: Shape): RingTensor {
+    return layout.expand(a, shape);
+  }
+}
+
+/**
+ * The shared CPU device (stateless, so one instance serves every context).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from "@sharetensor/core/cpu";
+ * console.log(cpu.name); // "cpu"
+ * ```
+ */
+export const cpu: CpuDevice = new CpuDevice();

@@ -1,0 +1,99 @@
+/**
+ * Strided copies over 32-bit words: the one loop behind permute, slice, pad, concat,
+ * expand and broadcasting. Dimensions that are contiguous in both source and destination
+ * are merged first, so a row-major copy becomes a single `set`.
+ *
+ * @example
+ * ```ts
+ * import { copyStrided } from "./strided.ts";
+ * const src = new Uint32Array([1, 2, 3, 4, 5, 6]); // [2, 3]
+ * const dst = new Uint32Array(6); // its transpose [3, 2]
+ * copyStrided(dst, 0, [2, 1], src, 0, [1, 3], [3, 2]);
+ * console.log(dst); // Uint32Array [1, 4, 2, 5, 3, 6]
+ * ```
+ * @module
+ */
+
+/**
+ * Collapses `shape` for a set of stride vectors: drops size-1 dimensions and merges a
+ * dimension into the next inner one when every stride vector is contiguous across them.
+ * Returns the collapsed shape and strides (at least one dimension).
+ *
+ * @example
+ * ```ts
+ * import { collapse } from "./strided.ts";
+ * console.log(collapse([2, 3], [[3, 1]])); // { shape: [6], strides: [[1]] }
+ * ```
+ */
+export function collapse(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
+  const sh: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = sh.length - 1;
+    if (last >= 0 && strides.every((s, k) => st[k][last] === s[d] * shape[d])) {
+      sh[last] *= shape[d];
+      for (let k = 0; k < strides.length; k++) st[k][last] = strides[k][d];
+    } else {
+      sh.push(shape[d]);
+      for (let k = 0; k < strides.length; k++) st[k].push(strides[k][d]);
+    }
+  }
+  if (sh.length === 0) {
+    sh.push(1);
+    for (const s of st) s.push(1);
+  }
+  return { shape: sh, strides: st };
+}
+
+/**
+ * Copies the elements of a (virtual) tensor of shape `shape` from `src` (starting at
+ * `srcOff`, with strides `srcStrides`, which may be 0 to broadcast) into `dst` (from
+ * `dstOff` with strides `dstStrides`). Offsets and strides count words.
+ *
+ * @example
+ * ```ts
+ * import { copyStrided } from "./strided.ts";
+ * const dst = new Uint32Array(4);
+ * copyStrided(dst, 0, [2, 1], new Uint32Array([7, 8]), 0, [0, 1], [2, 2]);
+ * console.log(dst); // Uint32Array [7, 8, 7, 8]
+ * ```
+ */
+export function copyStrided(
+  dst: Uint32Array,
+  dstOff: number,
+  dstStrides: readonly number[],
+  src: Uint32Array,
+  srcOff: number,
+  srcStrides: readonly number[],
+  shape: readonly number[],
+): void {
+  for (const d of shape) if (d === 0) return;
+  const c = collapse(shape, [dstStrides, srcStrides]);
+  const sh = c.shape;
+  const [ds, ss] = c.strides;
+  const r = sh.length - 1;
+  const n = sh[r], dIn = ds[r], sIn = ss[r];
+  const idx = new Array<number>(r).fill(0);
+  let di = dstOff, si = srcOff;
+  for (;;) {
+    if (dIn === 1 && sIn === 1 && n >= 16) {
+      dst.set(src.subarray(si, si + n), di);
+    } else {
+      for (let j = 0; j < n; j++) dst[di + j * dIn] = src[si + j * sIn];
+    }
+    let d = r - 1;
+    for (; d >= 0; d--) {
+      di += ds[d];
+      si += ss[d];
+      if (++idx[d] < sh[d]) break;
+      di -= ds[d] * sh[d];
+      si -= ss[d] * sh[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
