@@ -25,7 +25,16 @@
 import { assertRing, type Ring, RingTensor } from "./ring.ts";
 import { assertShape, fmtShape, numel, type Shape } from "./shape.ts";
 
-/** Options of {@linkcode encode}. */
+/**
+ * Options of {@linkcode encode}.
+ *
+ * @example
+ * ```ts
+ * import { encode, type EncodeOptions } from "@sharetensor/core/fixed_point";
+ * const opts: EncodeOptions = { fracBits: 12, ring: 32, shape: [1, 2] };
+ * console.log(encode([1, 2], opts).shape); // [1, 2]
+ * ```
+ */
 export interface EncodeOptions {
   /** Fractional bits `f`, an integer with `0 <= f < ring - 1`. Default 16. */
   fracBits?: number;
@@ -35,7 +44,15 @@ export interface EncodeOptions {
   shape?: Shape;
 }
 
-/** Default number of fractional bits. */
+/**
+ * Default number of fractional bits (16, as in CrypTen).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_FRAC_BITS } from "@sharetensor/core/fixed_point";
+ * console.log(2 ** -DEFAULT_FRAC_BITS); // the resolution, 1.52587890625e-05
+ * ```
+ */
 export const DEFAULT_FRAC_BITS = 16;
 
 const TWO32 = 4294967296;

@@ -27,9 +27,10 @@
  *   `w < 2^32 - (2^32 mod bound)` and output `w mod bound`. Rounds draw exactly as many
  *   words as outputs are still missing, until all `n` are accepted.
  *
- * ChaCha20 was measured against AES-128-CTR from `node:crypto` (see `prg_bench.ts`) and is
- * several times faster in Deno; it is also the easier one to write as a WebGPU shader
- * (32-bit add, rotate, xor only).
+ * ChaCha20 was measured against AES-128-CTR from `node:crypto` (see `prg_bench.ts`): in
+ * Deno 2.9 it makes 8 MiB of keystream in about 3.3 ms (about 2.5 GB/s) where AES-128-CTR
+ * takes about 20 ms (about 0.4 GB/s; AES-128-ECB over counter blocks about 7 ms). It is
+ * also the easier one to write as a WebGPU shader (32-bit add, rotate and xor only).
  *
  * @example
  * ```ts
@@ -45,12 +46,29 @@ import { type Cipheriv, createCipheriv, createHmac } from "node:crypto";
 import { assertRing, type Ring, RingTensor } from "./ring.ts";
 import { assertShape, numel, type Shape } from "./shape.ts";
 
-/** A fork label: a string (UTF-8) or a safe integer. */
+/**
+ * A fork label: a string (UTF-8) or a safe integer; `1` and `"1"` are different labels.
+ *
+ * @example
+ * ```ts
+ * import { Prg, type PrgLabel } from "@sharetensor/core/prg";
+ * const path: PrgLabel[] = ["pair", 0, 1];
+ * console.log(Prg.random().derive(...path).seed.length); // 32
+ * ```
+ */
 export type PrgLabel = string | number;
 
 const KEY_MSG = "sharetensor/prg/v1/key";
 const FORK_MSG = "sharetensor/prg/v1/fork";
-/** Bytes one stream can produce: 2^32 ChaCha20 blocks of 64 bytes. */
+/**
+ * Bytes one stream can produce: 2^32 ChaCha20 blocks of 64 bytes (256 GiB).
+ *
+ * @example
+ * ```ts
+ * import { PRG_STREAM_LIMIT } from "@sharetensor/core/prg";
+ * console.log(PRG_STREAM_LIMIT / 8); // ring-64 elements per stream
+ * ```
+ */
 export const PRG_STREAM_LIMIT = 2 ** 38;
 /** Largest zero buffer a generator keeps to feed the cipher; larger draws go in chunks. */
 const MAX_ZEROS = 8 << 20;
