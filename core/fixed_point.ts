@@ -102,6 +102,108 @@ function roundHalfEven(x: number): number {
   return x > -TWO52 ? (x - TWO52) + TWO52 : x;
 }
 
+// The loops live in small per-ring functions called once per chunk: V8 then optimizes
+// each of them as a whole function within the first call, instead of running most of a
+// 1M-element loop in the interpreter and through on-stack replacement on every early
+// call, and a ring-32 call never deoptimizes the ring-64 loop. Each returns the index of
+// the first value that does not fit, or -1.
+const CHUNK = 1 << 14;
+
+function encodeChunk64(
+  src: Float64Array,
+  data: Uint32Array | BigUint64Array,
+  from: number,
+  to: number,
+  scale: number,
+  lim: number,
+): number {
+  const out = new Uint32Array(data.buffer, data.byteOffset + 8 * from, 2 * (to - from));
+  for (let i = from, j = 0; i < to; i++, j += 2) {
+    const r = roundHalfEven(src[i] * scale);
+    if (!(r < lim && r > -lim)) return i;
+    // r is an integer double, so both halves are exact; a negative hi wraps to two's
+    // complement on the Uint32Array store.
+    const hi = Math.floor(r / TWO32);
+    out[j] = r - hi * TWO32;
+    out[j + 1] = hi;
+  }
+  return -1;
+}
+
+function encodeChunk32(
+  src: Float64Array,
+  data: Uint32Array | BigUint64Array,
+  from: number,
+  to: number,
+  scale: number,
+  lim: number,
+): number {
+  const out = new Int32Array(data.buffer, data.byteOffset + 4 * from, to - from);
+  for (let i = from, j = 0; i < to; i++, j++) {
+    const r = roundHalfEven(src[i] * scale);
+    if (!(r < lim && r > -lim)) return i;
+    out[j] = r;
+  }
+  return -1;
+}
+
+/** Big-endian hosts: the plain BigInt path. */
+function encodeChunk64Big(
+  src: Float64Array,
+  data: Uint32Array | BigUint64Array,
+  from: number,
+  to: number,
+  scale: number,
+  lim: number,
+): number {
+  const out = data as BigUint64Array;
+  for (let i = from; i < to; i++) {
+    const r = roundHalfEven(src[i] * scale);
+    if (!(r < lim && r > -lim)) return i;
+    out[i] = BigInt.asUintN(64, BigInt(r));
+  }
+  return -1;
+}
+
+function decodeChunk64(
+  data: Uint32Array | BigUint64Array,
+  out: Float64Array,
+  from: number,
+  to: number,
+  inv: number,
+): void {
+  const u = new Uint32Array(data.buffer, data.byteOffset + 8 * from, 2 * (to - from));
+  const s = new Int32Array(data.buffer, data.byteOffset + 8 * from, 2 * (to - from));
+  for (let i = from, j = 0; i < to; i++, j += 2) {
+    // hi * 2^32 and lo are both exact doubles, so their sum is one IEEE addition of
+    // exact operands: the correctly rounded value of the 64-bit signed integer.
+    out[i] = (s[j + 1] * TWO32 + u[j]) * inv;
+  }
+}
+
+function decodeChunk32(
+  data: Uint32Array | BigUint64Array,
+  out: Float64Array,
+  from: number,
+  to: number,
+  inv: number,
+): void {
+  const src = new Int32Array(data.buffer, data.byteOffset + 4 * from, to - from);
+  for (let i = from, j = 0; i < to; i++, j++) out[i] = src[j] * inv;
+}
+
+/** Big-endian hosts: the plain BigInt path (Number() of a BigInt rounds correctly). */
+function decodeChunk64Big(
+  data: Uint32Array | BigUint64Array,
+  out: Float64Array,
+  from: number,
+  to: number,
+  inv: number,
+): void {
+  const src = data as BigUint64Array;
+  for (let i = from; i < to; i++) out[i] = Number(BigInt.asIntN(64, src[i])) * inv;
+}
+
 function encodeError(v: number, i: number, fracBits: number, ring: Ring): RangeError {
   if (Number.isNaN(v)) return new RangeError(`encode: value at index ${i} is NaN`);
   if (!Number.isFinite(v)) return new RangeError(`encode: value at index ${i} is ${v}`);
@@ -159,31 +261,10 @@ export function encode(
   const t = new RingTensor(ring, shape);
   const scale = 2 ** fracBits; // multiplying by a power of two is exact (no overflow here)
   const lim = 2 ** (ring - 1);
-  if (ring === 32) {
-    const out = new Int32Array(t.data.buffer, t.data.byteOffset, n);
-    for (let i = 0; i < n; i++) {
-      const r = roundHalfEven(src[i] * scale);
-      if (!(r < lim && r > -lim)) throw encodeError(src[i], i, fracBits, ring);
-      out[i] = r;
-    }
-  } else if (LITTLE_ENDIAN) {
-    const out = new Uint32Array(t.data.buffer, t.data.byteOffset, 2 * n);
-    for (let i = 0; i < n; i++) {
-      const r = roundHalfEven(src[i] * scale);
-      if (!(r < lim && r > -lim)) throw encodeError(src[i], i, fracBits, ring);
-      // r is an integer double, so both halves are exact; a negative hi wraps to
-      // two's complement on the Uint32Array store.
-      const hi = Math.floor(r / TWO32);
-      out[2 * i] = r - hi * TWO32;
-      out[2 * i + 1] = hi;
-    }
-  } else {
-    const out = t.data as BigUint64Array;
-    for (let i = 0; i < n; i++) {
-      const r = roundHalfEven(src[i] * scale);
-      if (!(r < lim && r > -lim)) throw encodeError(src[i], i, fracBits, ring);
-      out[i] = BigInt.asUintN(64, BigInt(r));
-    }
+  const kernel = ring === 32 ? encodeChunk32 : LITTLE_ENDIAN ? encodeChunk64 : encodeChunk64Big;
+  for (let i = 0; i < n; i += CHUNK) {
+    const bad = kernel(src, t.data, i, Math.min(n, i + CHUNK), scale, lim);
+    if (bad >= 0) throw encodeError(src[bad], bad, fracBits, ring);
   }
   return t;
 }
@@ -211,20 +292,7 @@ export function decode(t: RingTensor, fracBits = DEFAULT_FRAC_BITS): Float64Arra
   const n = t.size;
   const out = new Float64Array(n);
   const inv = 2 ** -fracBits; // exact; results stay normal (|value| >= 1 or 0)
-  if (t.ring === 32) {
-    const src = new Int32Array(t.data.buffer, t.data.byteOffset, n);
-    for (let i = 0; i < n; i++) out[i] = src[i] * inv;
-  } else if (LITTLE_ENDIAN) {
-    const u = new Uint32Array(t.data.buffer, t.data.byteOffset, 2 * n);
-    const s = new Int32Array(t.data.buffer, t.data.byteOffset, 2 * n);
-    for (let i = 0; i < n; i++) {
-      // hi * 2^32 and lo are both exact doubles, so their sum is one IEEE addition of
-      // exact operands: the correctly rounded value of the 64-bit signed integer.
-      out[i] = (s[2 * i + 1] * TWO32 + u[2 * i]) * inv;
-    }
-  } else {
-    const src = t.data as BigUint64Array;
-    for (let i = 0; i < n; i++) out[i] = Number(BigInt.asIntN(64, src[i])) * inv;
-  }
+  const kernel = t.ring === 32 ? decodeChunk32 : LITTLE_ENDIAN ? decodeChunk64 : decodeChunk64Big;
+  for (let i = 0; i < n; i += CHUNK) kernel(t.data, out, i, Math.min(n, i + CHUNK), inv);
   return out;
 }

@@ -108,7 +108,8 @@ function assertCount(n: number, what: string): void {
 /**
  * A deterministic stream of pseudorandom bytes, ring tensors and bits from a 16- or
  * 32-byte seed (ChaCha20 keystream; the exact construction is in the module docs).
- * Not thread-safe across workers; one instance per use.
+ * Each instance keeps a zero buffer as large as its largest draw (at most 8 MiB) to feed
+ * the cipher; ring draws use the cipher's output buffer as storage, with no copy.
  *
  * @example
  * ```ts
