@@ -1,6 +1,10 @@
 import { decode, encode } from "./fixed_point.ts";
 import { RingTensor } from "./ring.ts";
 
+// 8 MiB per iteration: warm up until the heap reuses freed buffers (steady state), as in a
+// long computation; the first iterations mostly measure fresh page faults.
+const STEADY = { n: 100, warmup: 20 };
+
 const N = 1 << 20;
 const values = new Float64Array(N);
 for (let i = 0; i < N; i++) values[i] = Math.sin(i) * 1000;
@@ -23,21 +27,21 @@ function decodeBigInt(t: RingTensor, f: number): Float64Array {
   return out;
 }
 
-Deno.bench("encode 1M ring64", { group: "encode", baseline: true }, () => {
+Deno.bench("encode 1M ring64", { ...STEADY, group: "encode", baseline: true }, () => {
   encode(values);
 });
-Deno.bench("encode 1M ring32", { group: "encode" }, () => {
+Deno.bench("encode 1M ring32", { ...STEADY, group: "encode" }, () => {
   encode(values, { ring: 32 });
 });
-Deno.bench("encode 1M ring64 via BigInt()", { group: "encode" }, () => {
+Deno.bench("encode 1M ring64 via BigInt()", { ...STEADY, group: "encode" }, () => {
   encodeBigInt(values, 16);
 });
-Deno.bench("decode 1M ring64", { group: "decode", baseline: true }, () => {
+Deno.bench("decode 1M ring64", { ...STEADY, group: "decode", baseline: true }, () => {
   decode(t64);
 });
-Deno.bench("decode 1M ring32", { group: "decode" }, () => {
+Deno.bench("decode 1M ring32", { ...STEADY, group: "decode" }, () => {
   decode(t32);
 });
-Deno.bench("decode 1M ring64 via Number(BigInt)", { group: "decode" }, () => {
+Deno.bench("decode 1M ring64 via Number(BigInt)", { ...STEADY, group: "decode" }, () => {
   decodeBigInt(t64, 16);
 });
