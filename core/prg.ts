@@ -29,7 +29,7 @@
  *
  * ChaCha20 was measured against AES-128-CTR from `node:crypto` (see `prg_bench.ts`): in
  * Deno 2.9 it makes 8 MiB of keystream in about 3.3 ms (about 2.5 GB/s) where AES-128-CTR
- * takes about 20 ms (about 0.4 GB/s; AES-128-ECB over counter blocks about 7 ms). It is
+ * takes about 20 ms (about 0.4 GB/s; AES-128-ECB over counter blocks 4 to 7 ms). It is
  * also the easier one to write as a WebGPU shader (32-bit add, rotate and xor only).
  *
  * @example
