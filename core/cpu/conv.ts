@@ -121,7 +121,6 @@ export function conv2d(xb: RingBuffer, wb: RingBuffer, opts: ConvOptions = {}, n
           }
         }
       }
-      prodw.fill(0);
       gemm(x.ring, w.data, g * Og * K, cols, 0, prod, 0, Og, K, L);
       // prod [Og, nn, P] -> out[n0 + n, g Og + o, :, :]
       for (let o = 0; o < Og; o++) {

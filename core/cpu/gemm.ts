@@ -1,6 +1,7 @@
 /**
- * The 2-d ring product `C += A B mod 2^ring` over row-major blocks of typed arrays: the
- * kernel under matmul and conv.
+ * The 2-d ring product `C = A B mod 2^ring` over row-major blocks of typed arrays: the
+ * kernel under matmul and conv. Large products run in WebAssembly SIMD
+ * ({@linkcode gemmWasm}), small ones in plain JS loops.
  *
  * @example
  * ```ts
@@ -12,10 +13,14 @@
  * @module
  */
 import type { Ring, RingData } from "../ring.ts";
+import { gemmWasm } from "./gemm_wasm.ts";
+
+/** Below this many multiply-adds the plain JS loops win over copying into WebAssembly. */
+const WASM_MIN_WORK = 1 << 12;
 
 /**
- * `C[cOff..] += A[aOff..] (m x k) @ B[bOff..] (k x n)` mod 2^ring, all row-major and
- * contiguous.
+ * `C[cOff..] = A[aOff..] (m x k) @ B[bOff..] (k x n)` mod 2^ring, all row-major and
+ * contiguous (the m x n block of C is overwritten).
  *
  * @example
  * ```ts
@@ -37,7 +42,9 @@ export function gemm(
   k: number,
   n: number,
 ): void {
-  if (ring === 64) {
+  if (m * k * n >= WASM_MIN_WORK) {
+    gemmWasm(ring, a, aOff, b, bOff, c, cOff, m, k, n);
+  } else if (ring === 64) {
     gemm64(
       a as BigUint64Array,
       aOff,
@@ -66,6 +73,7 @@ export function gemm64(
   k: number,
   n: number,
 ): void {
+  c.fill(0n, cOff, cOff + m * n);
   for (let i = 0; i < m; i++) {
     const ci = cOff + i * n;
     for (let p = 0; p < k; p++) {
@@ -88,6 +96,7 @@ export function gemm32(
   k: number,
   n: number,
 ): void {
+  c.fill(0, cOff, cOff + m * n);
   for (let i = 0; i < m; i++) {
     const ci = cOff + i * n;
     for (let p = 0; p < k; p++) {

@@ -108,7 +108,7 @@ export function refConv2d(
   d: [number, number],
   g: number,
 ): Ref {
-  const [N, C, H, W] = x.shape, [O, Cg, KH, KW] = w.shape;
+  const [N, , H, W] = x.shape, [O, Cg, KH, KW] = w.shape;
   const OH = Math.floor((H + 2 * p[0] - d[0] * (KH - 1) - 1) / s[0]) + 1;
   const OW = Math.floor((W + 2 * p[1] - d[1] * (KW - 1) - 1) / s[1]) + 1;
   const shape = [N, O, OH, OW], Og = O / g;

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { gemm32, gemm64 } from "./gemm.ts";
+import { gemmModuleBytes, gemmWasm } from "./gemm_wasm.ts";
+import { fromT, refMatmul, tensorArb, toT } from "./reference_testing.ts";
+
+Deno.test("the hand-assembled module validates", () => {
+  assert.ok(WebAssembly.validate(gemmModuleBytes()));
+});
+
+for (const ring of [64, 32] as const) {
+  Deno.test(`wasm and JS gemm match the reference at offsets, odd sizes, k = 1 (Z_2^${ring})`, () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(
+          fc.integer({ min: 1, max: 13 }),
+          fc.integer({ min: 1, max: 21 }),
+          fc.integer({ min: 1, max: 19 }),
+          fc.nat(3),
+        ).chain(([m, k, n, off]) =>
+          fc.tuple(
+            fc.constant(off),
+            tensorArb(ring, [m, k]),
+            tensorArb(ring, [k, n]),
+            tensorArb(ring, [off]),
+          )
+        ),
+        ([off, a, b, pad]) => {
+          const [m, k] = a.shape, n = b.shape[1];
+          const want = refMatmul(a, b);
+          // Inputs and output sit at an offset inside larger arrays, output pre-filled.
+          const A = toT({ ...a, shape: [off + m * k], v: [...pad.v, ...a.v] }).data;
+          const B = toT({ ...b, shape: [off + k * n], v: [...pad.v, ...b.v] }).data;
+          for (const impl of ["wasm", "js"]) {
+            const C = toT({ ...a, shape: [off + m * n + 1], v: Array(off + m * n + 1).fill(7n) })
+              .data;
+            if (impl === "wasm") gemmWasm(ring, A, off, B, off, C, off, m, k, n);
+            else if (ring === 64) {
+              gemm64(
+                A as BigUint64Array,
+                off,
+                B as BigUint64Array,
+                off,
+                C as BigUint64Array,
+                off,
+                m,
+                k,
+                n,
+              );
+            } else {gemm32(
+                A as Uint32Array,
+                off,
+                B as Uint32Array,
+                off,
+                C as Uint32Array,
+                off,
+                m,
+                k,
+                n,
+              );}
+            const got = Array.from(C, BigInt);
+            assert.deepEqual(got.slice(off, off + m * n), want.v, impl);
+            assert.deepEqual([...got.slice(0, off), got[off + m * n]], Array(off + 1).fill(7n));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  Deno.test(`wasm gemm of a 70 x 65 x 67 product matches the reference (Z_2^${ring})`, () => {
+    fc.assert(
+      fc.property(tensorArb(ring, [70, 65]), tensorArb(ring, [65, 67]), (a, b) => {
+        const c = toT({ ...a, shape: [70, 67], v: Array(70 * 67).fill(0n) });
+        gemmWasm(ring, toT(a).data, 0, toT(b).data, 0, c.data, 0, 70, 65, 67);
+        assert.deepEqual(fromT(c), refMatmul(a, b));
+      }),
+      { numRuns: 2 },
+    );
+  });
+}

@@ -1,0 +1,269 @@
+/**
+ * WebAssembly SIMD ring GEMM, `C = A B mod 2^64` (or 2^32), hand-assembled with
+ * {@linkcode Fn}. The classic register-blocked scheme (Goto and van de Geijn, "Anatomy of
+ * high-performance matrix multiplication", TOMS 2008): A is packed into panels of R rows
+ * and B into panels of W columns so the inner loop reads both sequentially, and an R x W
+ * tile of C stays in SIMD registers over the whole k loop.
+ *
+ * Z_2^32 uses i32x4 lanes (`i32x4.mul` keeps the low 32 bits). Z_2^64 splits each element
+ * into 32-bit limbs, `a = a1 2^32 + a0`, because `i64x2.mul` is emulated by V8 with three
+ * 32-bit multiplies per lane; the ring product needs only
+ *
+ *   a b mod 2^64 = a0 b0 + ((a0 b1 + a1 b0) mod 2^32) 2^32,
+ *
+ * so the kernel sums a0 b0 exactly in i64x2 lanes (`i64x2.extmul_*_i32x4_u`) and the cross
+ * terms mod 2^32 in i32x4 lanes (`i32x4.mul`), and combines them once per tile. B panels
+ * hold the low words of 4 columns then their high words. Measured on the dev machine
+ * (Zen 5, Deno 2.9.6): 256^3 in ~4.1 ms against ~5.6 ms for `i64x2.mul` and ~5.5 ms for
+ * register-blocked scalar `i64.mul`.
+ *
+ * The JS side copies A and B into the instance's memory (padded to whole panels), packs,
+ * multiplies, and copies C back out; all of that is O(mk + kn + mn) next to O(mkn).
+ *
+ * @example
+ * ```ts
+ * import { gemmWasm } from "./gemm_wasm.ts";
+ * const c = new BigUint64Array(1);
+ * gemmWasm(64, new BigUint64Array([2n, 3n]), 0, new BigUint64Array([4n, 5n]), 0, c, 0, 1, 2, 1);
+ * console.log(c); // BigUint64Array [23n]
+ * ```
+ * @module
+ */
+import type { Ring, RingData } from "../ring.ts";
+import { Fn, moduleBytes, Op, Simd } from "./wasm_emit.ts";
+
+/** Rows of an A panel (register tile height). */
+const R = 4;
+/** SIMD vectors per tile row (tile width is V * 16 / elementBytes columns). */
+const V = 2;
+
+/** Packs A [mp, k] (mp a multiple of R) into panels: dst[((i/R) k + p) R + r] = A[i + r, p]. */
+function emitPackA(es: 8 | 4): Fn {
+  const f = new Fn(["i32", "i32", "i32", "i32"]); // src, dst, mp, k
+  const [src, dst, mp, k] = [0, 1, 2, 3];
+  const ib = f.local("i32"), p = f.local("i32"), s = f.local("i32");
+  const [ld, st, al] = es === 8 ? [Op.i64Load, Op.i64Store, 3] : [Op.i32Load, Op.i32Store, 2];
+  f.for(ib, () => f.i32(0), () => f.get(mp), R, () => {
+    f.for(p, () => f.i32(0), () => f.get(k), 1, () => {
+      // s = src + (ib k + p) es; rows r are k es bytes apart.
+      f.get(src).get(ib).get(k).op(Op.i32Mul).get(p).op(Op.i32Add).i32(es).op(Op.i32Mul)
+        .op(Op.i32Add).set(s);
+      for (let r = 0; r < R; r++) {
+        f.get(dst).get(s).get(k).i32(r * es).op(Op.i32Mul).op(Op.i32Add).mem(ld, al)
+          .mem(st, al, r * es);
+      }
+      f.get(dst).i32(R * es).op(Op.i32Add).set(dst);
+    });
+  });
+  return f;
+}
+
+/**
+ * Packs B [k, np] (np a multiple of W) into panels: dst[((j/W) k + p) W + c] = B[p, j + c].
+ * With `split`, a 64-bit panel row of 4 columns is stored as their 4 low words then their
+ * 4 high words (see the module doc).
+ */
+function emitPackB(split: boolean): Fn {
+  const f = new Fn(["i32", "i32", "i32", "i32"]); // src, dst, k, npBytes
+  const [src, dst, k, npb] = [0, 1, 2, 3];
+  const jb = f.local("i32"), p = f.local("i32"), s = f.local("i32");
+  const lanes = (from: number) =>
+    [0, 1, 2, 3].flatMap((w) => [0, 1, 2, 3].map((b) => from + w * 8 + b));
+  f.for(jb, () => f.i32(0), () => f.get(npb), V * 16, () => {
+    f.get(src).get(jb).op(Op.i32Add).set(s);
+    f.for(p, () => f.i32(0), () => f.get(k), 1, () => {
+      if (split) {
+        for (const [at, from] of [[0, 0], [16, 4]]) {
+          // i8x16.shuffle picks the low (or high) words of the 4 elements of two vectors.
+          f.get(dst).get(s).simd(Simd.load, [0, 0]).get(s).simd(Simd.load, [0, 16])
+            .op(0xfd, 0x0d, ...lanes(from)).simd(Simd.store, [0, at]);
+        }
+      } else {
+        for (let v = 0; v < V; v++) {
+          f.get(dst).get(s).simd(Simd.load, [0, v * 16]).simd(Simd.store, [0, v * 16]);
+        }
+      }
+      f.get(s).get(npb).op(Op.i32Add).set(s);
+      f.get(dst).i32(V * 16).op(Op.i32Add).set(dst);
+    });
+  });
+  return f;
+}
+
+/**
+ * Loops over the C tiles: `head` sets up each tile, `step` is one k step, `tail` stores it.
+ * Pointers: pa walks the A panel (R elements of `es` bytes per k), pb the B panel (32 bytes).
+ */
+function emitTiles(
+  f: Fn,
+  es: number,
+  W: number,
+  head: () => void,
+  step: (pa: number, pb: number) => void,
+  tail: (row: number, c: number) => void,
+): void {
+  const [ap, bp, cp, mp, k, np] = [0, 1, 2, 3, 4, 5];
+  const jb = f.local("i32"), ib = f.local("i32"), p = f.local("i32");
+  const pa = f.local("i32"), pb = f.local("i32"), c = f.local("i32");
+  f.for(jb, () => f.i32(0), () => f.get(np), W, () => {
+    f.for(ib, () => f.i32(0), () => f.get(mp), R, () => {
+      head();
+      f.get(ap).get(ib).get(k).op(Op.i32Mul).i32(es).op(Op.i32Mul).op(Op.i32Add).set(pa);
+      f.get(bp).get(jb).get(k).op(Op.i32Mul).i32(es).op(Op.i32Mul).op(Op.i32Add).set(pb);
+      f.for(p, () => f.i32(0), () => f.get(k), 1, () => {
+        step(pa, pb);
+        f.get(pa).i32(R * es).op(Op.i32Add).set(pa);
+        f.get(pb).i32(V * 16).op(Op.i32Add).set(pb);
+      });
+      for (let r = 0; r < R; r++) {
+        f.get(cp).get(ib).i32(r).op(Op.i32Add).get(np).op(Op.i32Mul).get(jb).op(Op.i32Add)
+          .i32(es).op(Op.i32Mul).op(Op.i32Add).set(c);
+        tail(r, c);
+      }
+    });
+  });
+}
+
+/** Z_2^32 kernel: Cp [mp, np] = panels(A) panels(B), an R x 8 tile in 2R i32x4 registers. */
+function emitKernel32(): Fn {
+  const f = new Fn(["i32", "i32", "i32", "i32", "i32", "i32"]); // ap, bp, cp, mp, k, np
+  const acc = Array.from({ length: R }, () => Array.from({ length: V }, () => f.local("v128")));
+  const b = Array.from({ length: V }, () => f.local("v128"));
+  emitTiles(f, 4, V * 4, () => {
+    for (const row of acc) for (const x of row) f.i32(0).simd(Simd.i32x4Splat).set(x);
+  }, (pa, pb) => {
+    for (let v = 0; v < V; v++) f.get(pb).simd(Simd.load, [0, v * 16]).set(b[v]);
+    for (let r = 0; r < R; r++) {
+      for (let v = 0; v < V; v++) {
+        f.get(acc[r][v]).get(pa).simd(Simd.load32Splat, [2, r * 4]).get(b[v]).simd(Simd.i32x4Mul)
+          .simd(Simd.i32x4Add).set(acc[r][v]);
+      }
+    }
+  }, (r, c) => {
+    for (let v = 0; v < V; v++) f.get(c).get(acc[r][v]).simd(Simd.store, [0, v * 16]);
+  });
+  return f;
+}
+
+/** Z_2^64 kernel with 32-bit limbs: an R x 4 tile in 3R registers (lo sums x2, cross x1). */
+function emitKernel64(): Fn {
+  const f = new Fn(["i32", "i32", "i32", "i32", "i32", "i32"]); // ap, bp, cp, mp, k, np
+  const acc = Array.from({ length: R }, () => [f.local("v128"), f.local("v128"), f.local("v128")]);
+  const blo = f.local("v128"), bhi = f.local("v128"), alo = f.local("v128"), ahi = f.local("v128");
+  emitTiles(f, 8, 4, () => {
+    for (const row of acc) for (const x of row) f.i32(0).simd(Simd.i32x4Splat).set(x);
+  }, (pa, pb) => {
+    f.get(pb).simd(Simd.load, [0, 0]).set(blo);
+    f.get(pb).simd(Simd.load, [0, 16]).set(bhi);
+    for (let r = 0; r < R; r++) {
+      const [lo01, lo23, cross] = acc[r];
+      f.get(pa).simd(Simd.load32Splat, [2, r * 8]).set(alo);
+      f.get(pa).simd(Simd.load32Splat, [2, r * 8 + 4]).set(ahi);
+      f.get(lo01).get(alo).get(blo).simd(Simd.i64x2ExtMulLowU).simd(Simd.i64x2Add).set(lo01);
+      f.get(lo23).get(alo).get(blo).simd(Simd.i64x2ExtMulHighU).simd(Simd.i64x2Add).set(lo23);
+      f.get(cross).get(alo).get(bhi).simd(Simd.i32x4Mul).simd(Simd.i32x4Add)
+        .get(ahi).get(blo).simd(Simd.i32x4Mul).simd(Simd.i32x4Add).set(cross);
+    }
+  }, (r, c) => {
+    // c[j] = lo[j] + (cross[j] << 32), for columns 0, 1 then 2, 3.
+    const [lo01, lo23, cross] = acc[r];
+    f.get(c).get(lo01).get(cross).simd(Simd.i64x2ExtendLowU).i32(32).simd(Simd.i64x2Shl)
+      .simd(Simd.i64x2Add).simd(Simd.store, [0, 0]);
+    f.get(c).get(lo23).get(cross).simd(Simd.i64x2ExtendHighU).i32(32).simd(Simd.i64x2Shl)
+      .simd(Simd.i64x2Add).simd(Simd.store, [0, 16]);
+  });
+  return f;
+}
+
+interface Kernels {
+  mem: WebAssembly.Memory;
+  packA64: (src: number, dst: number, mp: number, k: number) => void;
+  packA32: (src: number, dst: number, mp: number, k: number) => void;
+  packB32: (src: number, dst: number, k: number, npBytes: number) => void;
+  packB64: (src: number, dst: number, k: number, npBytes: number) => void;
+  gemm64: (ap: number, bp: number, cp: number, mp: number, k: number, np: number) => void;
+  gemm32: (ap: number, bp: number, cp: number, mp: number, k: number, np: number) => void;
+}
+
+let kernels: Kernels | undefined;
+
+/** The compiled module bytes (exported for tests and for inspection). */
+export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
+  return moduleBytes([
+    { name: "packA64", fn: emitPackA(8) },
+    { name: "packA32", fn: emitPackA(4) },
+    { name: "packB32", fn: emitPackB(false) },
+    { name: "packB64", fn: emitPackB(true) },
+    { name: "gemm64", fn: emitKernel64() },
+    { name: "gemm32", fn: emitKernel32() },
+  ], 1);
+}
+
+function instance(): Kernels {
+  // Compiled once per process: a cache of code and scratch memory, not program state.
+  if (!kernels) {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes()));
+    kernels = inst.exports as unknown as Kernels;
+  }
+  return kernels;
+}
+
+const ceil = (x: number, q: number) => Math.ceil(x / q) * q;
+
+/**
+ * `C[cOff..] = A[aOff..] (m x k) @ B[bOff..] (k x n)` mod 2^ring, row-major, with the
+ * WebAssembly SIMD kernel (C is overwritten).
+ *
+ * @example
+ * ```ts
+ * import { gemmWasm } from "./gemm_wasm.ts";
+ * const c = new Uint32Array(1);
+ * gemmWasm(32, new Uint32Array([2, 3]), 0, new Uint32Array([4, 5]), 0, c, 0, 1, 2, 1);
+ * console.log(c); // Uint32Array [23]
+ * ```
+ */
+export function gemmWasm(
+  ring: Ring,
+  a: RingData,
+  aOff: number,
+  b: RingData,
+  bOff: number,
+  c: RingData,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const w = instance();
+  const es = ring === 64 ? 8 : 4;
+  const W = (V * 16) / es;
+  const mp = ceil(m, R), np = ceil(n, W);
+  // Layout (bytes): raw A [mp, k] | raw B [k, np] | packed A | packed B | C [mp, np]
+  const rawA = 0, rawB = rawA + mp * k * es, pA = rawB + k * np * es;
+  const pB = pA + mp * k * es, pC = pB + k * np * es, end = pC + mp * np * es;
+  const need = Math.ceil(end / 65536) - w.mem.buffer.byteLength / 65536;
+  if (need > 0) w.mem.grow(need);
+  const Arr = ring === 64 ? BigUint64Array : Uint32Array;
+  const heap = new Arr(w.mem.buffer as ArrayBuffer) as Uint32Array; // (typed as one kind for set/subarray)
+  const bytes = new Uint8Array(w.mem.buffer as ArrayBuffer);
+  const eA = rawA / es, eB = rawB / es, eC = pC / es;
+  const A = a as Uint32Array, B = b as Uint32Array;
+  heap.set(A.subarray(aOff, aOff + m * k), eA);
+  bytes.fill(0, rawA + m * k * es, rawB);
+  if (np === n) {
+    heap.set(B.subarray(bOff, bOff + k * n), eB);
+  } else {
+    bytes.fill(0, rawB, pA);
+    for (let p = 0; p < k; p++) heap.set(B.subarray(bOff + p * n, bOff + p * n + n), eB + p * np);
+  }
+  if (ring === 64) w.packA64(rawA, pA, mp, k);
+  else w.packA32(rawA, pA, mp, k);
+  if (ring === 64) w.packB64(rawB, pB, k, np * es);
+  else w.packB32(rawB, pB, k, np * es);
+  if (ring === 64) w.gemm64(pA, pB, pC, mp, k, np);
+  else w.gemm32(pA, pB, pC, mp, k, np);
+  const C = c as Uint32Array;
+  if (np === n) C.set(heap.subarray(eC, eC + m * n), cOff);
+  else for (let i = 0; i < m; i++) C.set(heap.subarray(eC + i * np, eC + i * np + n), cOff + i * n);
+}
