@@ -26,6 +26,7 @@ import { ringPrelude, unravel } from "../wgsl.ts";
 export type MatmulStrategy = "tiled" | "register";
 
 const T = 4; // register block: T x T outputs per thread
+const MIN_BATCH_RANK = 3;
 
 function header(ring: Ring, R: number): string {
   return ringPrelude(ring) + `
@@ -126,6 +127,11 @@ export function matmulPrograms(
     throw new RangeError(`matmul of [${m},${k}] @ [${k},${n}] exceeds the WebGPU grid limit`);
   }
   const batches = batchShape.reduce((x, y) => x * y, 1);
+  // Batch ranks below MIN_BATCH_RANK are padded with size-1 dims: one shader serves them.
+  const pad = Math.max(0, MIN_BATCH_RANK - batchShape.length);
+  batchShape = [...Array(pad).fill(1), ...batchShape];
+  aStr = [...Array(pad).fill(0), ...aStr];
+  bStr = [...Array(pad).fill(0), ...bStr];
   const R = batchShape.length;
   const progs: Program[] = [];
   for (let base = 0; base < batches; base += 65535) {
