@@ -1,0 +1,77 @@
+/**
+ * Shared steps of the Beaver-triple products (Beaver, CRYPTO 1991): for a bilinear op `∘`
+ * and a triple `c = a ∘ b`, the parties open `e = x - a` and `f = y - b`, and each sets
+ * `z_i = c_i + e ∘ b_i + a_i ∘ f (+ e ∘ f on party 0)`, so that `sum z_i = x ∘ y`.
+ * Then the product's fractional bits are truncated back to the context's precision.
+ *
+ * @example
+ * ```ts
+ * import { productFracBits } from "./beaver.ts";
+ * console.log(productFracBits(16, 16, 16)); // { fracBits: 16, drop: 16 }
+ * ```
+ * @module
+ */
+import type { RingBuffer } from "@sharetensor/core/device";
+import type { Op } from "../runtime/op.ts";
+import { SecretTensor } from "../secret_tensor.ts";
+import { truncBytes, truncRounds, truncShare } from "./trunc_a.ts";
+
+/** A bilinear op on device buffers. */
+export type Bilinear = (u: RingBuffer, v: RingBuffer) => RingBuffer;
+
+/**
+ * Precision of a product of operands with `fx` and `fy` fractional bits: exact when one is
+ * an integer (0) or the sum fits the context's `ctxF`; otherwise truncated to `ctxF`.
+ */
+export function productFracBits(
+  ctxF: number,
+  fx: number,
+  fy: number,
+): { fracBits: number; drop: number } {
+  const f = fx + fy;
+  if (fx === 0 || fy === 0 || f <= ctxF) return { fracBits: f, drop: 0 };
+  return { fracBits: ctxF, drop: f - ctxF };
+}
+
+/** `c + e∘b + a∘f (+ e∘f on party 0)`. */
+export function beaverCombine(
+  op: Op,
+  prod: Bilinear,
+  e: RingBuffer,
+  f: RingBuffer,
+  t: { a: RingBuffer; b: RingBuffer; c: RingBuffer },
+): RingBuffer {
+  const d = op.ctx.device;
+  let z = d.add(t.c, d.add(prod(e, t.b), prod(t.a, f)));
+  if (op.ctx.rank === 0) z = d.add(z, prod(e, f));
+  return z;
+}
+
+/** Wraps a product share `z` of operands with `fx`, `fy` fractional bits, truncating it. */
+export async function finishProduct(
+  op: Op,
+  z: RingBuffer,
+  fx: number,
+  fy: number,
+): Promise<SecretTensor> {
+  const { fracBits, drop } = productFracBits(op.ctx.fracBits, fx, fy);
+  const buf = drop > 0 ? await truncShare(op, z, drop) : z;
+  return new SecretTensor(op.ctx, "arithmetic", buf, fracBits);
+}
+
+/** Extra rounds of the truncation after a product. */
+export function productTruncRounds(n: number, ctxF: number, fx: number, fy: number): number {
+  return productFracBits(ctxF, fx, fy).drop > 0 ? truncRounds(n) : 0;
+}
+
+/** Extra payload bytes of the truncation after a product of `count` elements. */
+export function productTruncBytes(
+  n: number,
+  ctxF: number,
+  fx: number,
+  fy: number,
+  count: number,
+  ring: number,
+): number {
+  return productFracBits(ctxF, fx, fy).drop > 0 ? truncBytes(n, count, ring) : 0;
+}

@@ -1,0 +1,59 @@
+/**
+ * Reused operands (weights): the first product that uses a secret tensor `y` as its right
+ * operand (matmul) or weight (conv) opens `F = y - B` for a mask B that the dealer derives
+ * from a label fixed for `y`; the context caches the label and F for `y` (in a WeakMap, so
+ * it goes with the tensor). Later products with `y` get triples `(A_i, B, A_i ∘ B)` for the
+ * same B and open only `E_i = x_i - A_i`: the per-call traffic is the activation's part.
+ * Revealing F once is as safe as revealing it every time with fresh B (B is uniform and used
+ * for this y only); every A_i is fresh.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(2, async (ctx) => {
+ *   const w = await ctx.share(ctx.rank === 1 ? [1, 2, 3, 4] : null, { from: 1, shape: [2, 2] });
+ *   const x = await ctx.share(ctx.rank === 0 ? [1, 1] : null, { from: 0, shape: [1, 2] });
+ *   await x.matmul(w);
+ *   const before = ctx.stats().payloadBytes;
+ *   await x.matmul(w);
+ *   return ctx.stats().payloadBytes - before;
+ * });
+ * console.log(out); // [16, 16]: x's 2 elements only
+ * ```
+ * @module
+ */
+import type { RingBuffer } from "@sharetensor/core/device";
+import type { Context } from "../runtime/context.ts";
+import type { Op } from "../runtime/op.ts";
+import type { SecretTensor } from "../secret_tensor.ts";
+
+/** The cached mask of one reused operand. */
+export interface MaskEntry {
+  /** Dealer label of B. */
+  label: string;
+  /** The opened F = y - B (pending until the first product's round completes). */
+  opened: Promise<RingBuffer>;
+  resolve(f: RingBuffer): void;
+  reject(e: unknown): void;
+}
+
+/** True when `y` already has a cached (or pending) opened mask in `ctx`. */
+export function hasMask(ctx: Context, y: SecretTensor): boolean {
+  return ctx.masks.has(y);
+}
+
+/** The mask entry of `y`, created (fresh: true) by the first product in scope `op`. */
+export function maskOf(op: Op, y: SecretTensor): { entry: MaskEntry; fresh: boolean } {
+  const old = op.ctx.masks.get(y) as MaskEntry | undefined;
+  if (old) return { entry: old, fresh: false };
+  let resolve!: (f: RingBuffer) => void;
+  let reject!: (e: unknown) => void;
+  const opened = new Promise<RingBuffer>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  opened.catch(() => {}); // the first product reports the failure itself
+  const entry: MaskEntry = { label: `mask/${op.id}`, opened, resolve, reject };
+  op.ctx.masks.set(y, entry);
+  return { entry, fresh: true };
+}

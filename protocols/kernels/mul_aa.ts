@@ -1,0 +1,52 @@
+/**
+ * `mul_aa`: elementwise product of two arithmetic shares with a Beaver triple (see
+ * `beaver.ts`), broadcasting like NumPy. One round opening `x - a` and `y - b`; then the
+ * truncation (local for 2 parties, one more round otherwise).
+ *
+ * Cost: (n - 1) * (|x| + |y|) ring words per party (16 bytes per element at 2 parties in
+ * Z_2^64), plus the truncation's |z| words on n > 2.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(2, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [1.5, -2] : null, { from: 0, shape: [2] });
+ *   return await (await x.mul(x)).reveal();
+ * });
+ * console.log(out[0]); // Float64Array [2.25, 4]
+ * ```
+ * @module
+ */
+import { broadcastShapes, numel } from "@sharetensor/core/shape";
+import type { KernelConfig } from "../kernel.ts";
+import { openAll } from "../runtime/open.ts";
+import type { SecretTensor } from "../secret_tensor.ts";
+import { beaverCombine, finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
+
+/** The kernel: `run(op, x, y)` -> x * y. */
+export const mulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
+  name: "mul_aa",
+  cost: {
+    rounds: (n: number, x: SecretTensor, y: SecretTensor) =>
+      1 + productTruncRounds(n, x.ctx.fracBits, x.fracBits, y.fracBits),
+    bytesPerParty: (n: number, x: SecretTensor, y: SecretTensor) =>
+      (n - 1) * (x.size + y.size) * x.ring / 8 +
+      productTruncBytes(
+        n,
+        x.ctx.fracBits,
+        x.fracBits,
+        y.fracBits,
+        numel(broadcastShapes(x.shape, y.shape)),
+        x.ring,
+      ),
+  },
+  async run(op, x, y) {
+    const { ctx } = op;
+    const d = ctx.device;
+    broadcastShapes(x.shape, y.shape); // TypeError before any message
+    const t = await ctx.dealer.mulTriple(op.dealerKey(), x.shape, y.shape, ctx.ring);
+    const [e, f] = await openAll(op, [d.sub(x.buf, t.a), d.sub(y.buf, t.b)], "arithmetic");
+    const z = beaverCombine(op, (u, v) => d.mul(u, v), e, f, t);
+    return await finishProduct(op, z, x.fracBits, y.fracBits);
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * `trunc_a`: probabilistic truncation of an arithmetic share by `d` bits, x -> x / 2^d.
+ *
+ * - **2 parties** (SecureML, Mohassel-Zhang 2017, Thm. 1): local, no message. Party 0
+ *   takes `x0 >> d`, party 1 takes `-((-x1) >> d)` (arithmetic shifts).
+ * - **n > 2** (ABY3-style truncation pair, Mohassel-Rindal 2018): the dealer gives shares
+ *   of a uniform `r` and of `r' = r >> d`; the parties open `c = x - r` to party 0 (one
+ *   round; c is uniform, so party 0 learns nothing), which adds `c >> d` to its share of r'.
+ *
+ * Error (both): if |x| < 2^lx, the result is `floor(x / 2^d)` or one more (at most one
+ * unit in the last place), except with probability at most 2^(lx + 1 - ring) per element,
+ * when the shares wrap and the result is off by about 2^(ring - d). With ring 64, 16
+ * fractional bits and |values| < 2^15 after a product (lx = 47), that is below 2^-16 per
+ * element; with |values| < 2^10 below 2^-21.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(3, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [1.25] : null, { from: 0, shape: [1], fracBits: 24 });
+ *   return await (await ctx.run("trunc_a", x, 8)).reveal(); // now 16 fractional bits
+ * });
+ * console.log(out[0]); // Float64Array [1.25]
+ * ```
+ * @module
+ */
+import type { RingBuffer } from "@sharetensor/core/device";
+import { numel } from "@sharetensor/core/shape";
+import type { KernelConfig } from "../kernel.ts";
+import type { Context } from "../runtime/context.ts";
+import type { Op } from "../runtime/op.ts";
+import { openTo } from "../runtime/open.ts";
+import { SecretTensor } from "../secret_tensor.ts";
+
+/** The 2-party local truncation of this party's share `buf` by `d` bits. */
+export function truncLocal(ctx: Context, buf: RingBuffer, d: number): RingBuffer {
+  const dev = ctx.device;
+  if (d === 0) return buf;
+  return ctx.rank === 0 ? dev.sar(buf, d) : dev.neg(dev.sar(dev.neg(buf), d));
+}
+
+/** Truncates share `buf` by `d` bits in scope `op` (local for 2 parties, 1 round otherwise). */
+export async function truncShare(op: Op, buf: RingBuffer, d: number): Promise<RingBuffer> {
+  const ctx = op.ctx;
+  if (d === 0) return buf;
+  if (ctx.size === 2) return truncLocal(ctx, buf, d);
+  const dev = ctx.device;
+  const { r, rShift } = await ctx.dealer.truncPair(op.dealerKey(), buf.shape, ctx.ring, d);
+  const c = await openTo(op, [dev.sub(buf, r)], 0, "arithmetic", `trunc${d}`);
+  return c ? dev.add(rShift, dev.sar(c[0], d)) : rShift;
+}
+
+/** Rounds of a truncation among `n` parties. */
+export function truncRounds(n: number): number {
+  return n === 2 ? 0 : 1;
+}
+
+/** Payload bytes of a truncation of `count` elements on the busiest party. */
+export function truncBytes(n: number, count: number, ring: number): number {
+  return n === 2 ? 0 : count * ring / 8;
+}
+
+/** The kernel: `run(op, x, d)` -> x / 2^d with `x.fracBits - d` fractional bits. */
+export const truncA: KernelConfig<[SecretTensor, number], SecretTensor> = {
+  name: "trunc_a",
+  cost: {
+    rounds: (n: number) => truncRounds(n),
+    bytesPerParty: (n: number, x: SecretTensor) => truncBytes(n, numel(x.shape), x.ring),
+  },
+  async run(op, x, d) {
+    x.need("arithmetic", "trunc_a");
+    if (!Number.isInteger(d) || d < 0 || d > x.fracBits) {
+      throw new RangeError(`trunc_a: cannot drop ${d} of ${x.fracBits} fractional bits`);
+    }
+    return new SecretTensor(op.ctx, "arithmetic", await truncShare(op, x.buf, d), x.fracBits - d);
+  },
+};

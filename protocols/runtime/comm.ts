@@ -1,0 +1,255 @@
+/**
+ * Round batching: the operations of one party hand their per-peer payloads to a
+ * {@linkcode Comm}, which sends everything that is ready as one message per peer per round
+ * and routes what arrives back to the operation that waits for it.
+ *
+ * Requests made before the next macrotask (every op issued in the same tick, e.g. inside
+ * `Promise.all`, including the local work they do before their first round) share one
+ * `transport.exchange`. Payloads are matched by key (a hash of the op's scope id and
+ * round number), so two parties that happen to cut their rounds differently still pair up
+ * correctly; each sub-message carries the op-name and shape hashes, and a mismatch with
+ * the local op is a `ProtocolAbortError` on both sides (each checks what the other sent).
+ * After an abort or a transport failure every pending and later request of this `Comm`
+ * rejects with that error: a context that lost sync is never used again.
+ *
+ * @example
+ * ```ts
+ * import { memoryNetwork } from "@sharetensor/net/memory";
+ * import { Comm } from "./comm.ts";
+ * const [c0, c1] = memoryNetwork(2).map((t) => new Comm(t));
+ * const [g0, g1] = await Promise.all([
+ *   c0.request("k", "demo", 0, new Map([[1, [new Uint8Array([7])]]]), [1]),
+ *   c1.request("k", "demo", 0, new Map([[0, [new Uint8Array([8])]]]), [0]),
+ * ]);
+ * console.log(g0.get(1), g1.get(0)); // [8] [7]
+ * ```
+ * @module
+ */
+import { setImmediate } from "node:timers";
+import { ProtocolAbortError } from "@sharetensor/core/errors";
+import type { Transport } from "@sharetensor/core/transport";
+import {
+  decodeMessage,
+  encodeMessage,
+  hash32,
+  type IncomingSub,
+  MESSAGE_HEADER_BYTES,
+  type OutgoingSub,
+  SUB_HEADER_BYTES,
+} from "./frame.ts";
+
+/** Op hash of an abort notice. */
+const ABORT_OP = hash32("__abort__");
+
+interface Expect {
+  opName: string;
+  op: number;
+  shape: number;
+  got(payload: Uint8Array): void;
+  fail(err: Error): void;
+}
+
+/** Payload and framing counters of one party's runtime. */
+export interface CommStats {
+  /** Payload bytes sent (what kernels declare in their cost). */
+  payloadBytes: number;
+  /** Framing bytes sent (message and sub-message headers). */
+  frameBytes: number;
+  /** Messages sent. */
+  messages: number;
+}
+
+/** Batches the rounds of one party. */
+export class Comm {
+  readonly #t: Transport;
+  readonly #outbox = new Map<number, OutgoingSub[]>();
+  readonly #expect = new Map<number, Map<number, Expect>>();
+  readonly #early = new Map<number, Map<number, IncomingSub>>();
+  #scheduled = false;
+  #inFlight = false;
+  #failed: Error | null = null;
+  #drainers: (() => void)[] = [];
+  #stats: CommStats = { payloadBytes: 0, frameBytes: 0, messages: 0 };
+
+  /** Wraps one party's transport. */
+  constructor(transport: Transport) {
+    this.#t = transport;
+  }
+
+  /** The error that stopped this runtime, or null. */
+  get failed(): Error | null {
+    return this.#failed;
+  }
+
+  /**
+   * Resolves once everything queued so far has been handed to the transport (an op whose
+   * last round only sends, like a truncation on n > 2 parties, resolves before that).
+   */
+  drain(): Promise<void> {
+    if (this.#idle()) return Promise.resolve();
+    return new Promise((resolve) => this.#drainers.push(resolve));
+  }
+
+  #idle(): boolean {
+    return this.#failed !== null ||
+      (!this.#scheduled && !this.#inFlight &&
+        [...this.#outbox.values()].every((q) => q.length === 0));
+  }
+
+  #wake(): void {
+    if (!this.#idle()) return;
+    for (const r of this.#drainers.splice(0)) r();
+  }
+
+  /** Counters since creation. */
+  stats(): CommStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Queues `sends` (payload pieces per peer) for the next round and resolves with one
+   * payload from each peer in `recvFrom`, under the unique `key` of this op round.
+   */
+  request(
+    key: string,
+    opName: string,
+    shapeHash: number,
+    sends: ReadonlyMap<number, readonly Uint8Array[]>,
+    recvFrom: readonly number[],
+  ): Promise<Map<number, Uint8Array>> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const k = hash32(key);
+    const op = hash32(opName);
+    for (const [p, parts] of sends) {
+      let q = this.#outbox.get(p);
+      if (!q) this.#outbox.set(p, q = []);
+      q.push({ key: k, op, shape: shapeHash, parts });
+    }
+    const result = new Map<number, Uint8Array>();
+    const done = new Promise<Map<number, Uint8Array>>((resolve, reject) => {
+      let missing = recvFrom.length;
+      if (missing === 0) resolve(result);
+      for (const p of recvFrom) {
+        const e: Expect = {
+          opName,
+          op,
+          shape: shapeHash,
+          got: (payload) => {
+            result.set(p, payload);
+            if (--missing === 0) resolve(result);
+          },
+          fail: reject,
+        };
+        const early = this.#early.get(p)?.get(k);
+        if (early) {
+          this.#early.get(p)!.delete(k);
+          this.#deliver(p, e, early);
+        } else {
+          let m = this.#expect.get(p);
+          if (!m) this.#expect.set(p, m = new Map());
+          if (m.has(k)) {
+            reject(new ProtocolAbortError(`duplicate round key "${key}" for peer ${p}`));
+            continue;
+          }
+          m.set(k, e);
+        }
+      }
+    });
+    this.#schedule();
+    return done;
+  }
+
+  /**
+   * Rejects everything pending and later with `err` (first error wins). With `notify`,
+   * also tells every peer (one best-effort message), whose pending and later requests then
+   * fail with a `ProtocolAbortError` naming this party: an error found by one party only
+   * (say, the owner's input has the wrong size) stops every party instead of hanging them.
+   */
+  abort(err: Error, notify = false): void {
+    if (this.#failed) return;
+    this.#failed = err;
+    for (const m of this.#expect.values()) for (const e of m.values()) e.fail(err);
+    this.#expect.clear();
+    this.#outbox.clear();
+    for (const r of this.#drainers.splice(0)) r();
+    if (!notify) return;
+    const reason = new TextEncoder().encode(err.message);
+    const msg = encodeMessage([{ key: 0, op: ABORT_OP, shape: 0, parts: [reason] }]);
+    const sends = new Map<number, Uint8Array>();
+    for (let p = 0; p < this.#t.size; p++) if (p !== this.#t.rank) sends.set(p, msg);
+    this.#t.exchange(sends, []).catch(() => {});
+  }
+
+  #deliver(peer: number, e: Expect, sub: IncomingSub): void {
+    if (sub.op !== e.op || sub.shape !== e.shape) {
+      const what = sub.op !== e.op ? "a different operation" : "other shapes, ring or options";
+      const err = new ProtocolAbortError(
+        `party and peer disagree on "${e.opName}": the peer runs ${what}`,
+        peer,
+      );
+      e.fail(err);
+      this.abort(err, true);
+      return;
+    }
+    e.got(sub.payload);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight || this.#failed) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#inFlight || this.#failed) return;
+    const sends = new Map<number, Uint8Array>();
+    for (const [p, subs] of this.#outbox) {
+      if (subs.length === 0) continue;
+      const msg = encodeMessage(subs);
+      sends.set(p, msg);
+      this.#stats.messages++;
+      this.#stats.frameBytes += MESSAGE_HEADER_BYTES + SUB_HEADER_BYTES * subs.length;
+      this.#stats.payloadBytes += msg.byteLength - MESSAGE_HEADER_BYTES -
+        SUB_HEADER_BYTES * subs.length;
+    }
+    this.#outbox.clear();
+    const recvFrom = [...this.#expect].filter(([, m]) => m.size > 0).map(([p]) => p);
+    if (sends.size === 0 && recvFrom.length === 0) {
+      this.#wake();
+      return;
+    }
+    this.#inFlight = true;
+    try {
+      const got = await this.#t.exchange(sends, recvFrom);
+      for (const [p, msg] of got) {
+        for (const sub of decodeMessage(msg, p)) {
+          if (sub.op === ABORT_OP) {
+            const why = new TextDecoder().decode(sub.payload);
+            this.abort(new ProtocolAbortError(`the peer failed: ${why}`, p));
+            return;
+          }
+          const e = this.#expect.get(p)?.get(sub.key);
+          if (e) {
+            this.#expect.get(p)!.delete(sub.key);
+            this.#deliver(p, e, sub);
+          } else {
+            let m = this.#early.get(p);
+            if (!m) this.#early.set(p, m = new Map());
+            m.set(sub.key, sub);
+          }
+        }
+      }
+    } catch (err) {
+      this.abort(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.#inFlight = false;
+    }
+    const more = [...this.#outbox.values()].some((q) => q.length > 0) ||
+      [...this.#expect.values()].some((m) => m.size > 0);
+    if (more) this.#schedule();
+    this.#wake();
+  }
+}

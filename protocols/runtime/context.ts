@@ -1,0 +1,317 @@
+/**
+ * `Context`: one party's runtime for one computation: its rank, ring, fixed-point
+ * precision, device, transport (through round batching), dealer session, the pairwise
+ * seeds for zero sharing, and the protocol's kernels. Nothing is global: every party of
+ * every computation has its own context.
+ *
+ * @example
+ * ```ts
+ * import { createContext, semi2k, tfpUnsafe } from "@sharetensor/protocols";
+ * import { memoryNetwork } from "@sharetensor/net/memory";
+ * const dealer = tfpUnsafe({ quiet: true });
+ * const ctxs = await Promise.all(
+ *   memoryNetwork(2).map((transport) => createContext({ protocol: semi2k, dealer, transport })),
+ * );
+ * console.log(ctxs.map((c) => c.rank)); // [0, 1]
+ * ```
+ * @module
+ */
+import { cpu } from "@sharetensor/core/cpu";
+import type { Device, RingBuffer } from "@sharetensor/core/device";
+import { KernelNotFoundError, ProtocolAbortError } from "@sharetensor/core/errors";
+import { assertFracBits, DEFAULT_FRAC_BITS } from "@sharetensor/core/fixed_point";
+import { Prg } from "@sharetensor/core/prg";
+import { assertRing, type Ring, RingTensor } from "@sharetensor/core/ring";
+import { assertShape, type Shape } from "@sharetensor/core/shape";
+import type { ShareKind } from "@sharetensor/core/share";
+import type { Transport } from "@sharetensor/core/transport";
+import type { Dealer, DealerSession } from "../dealers/dealer.ts";
+import type { KernelConfig, ProtocolPlugin } from "../kernel.ts";
+import { Comm } from "./comm.ts";
+import { Op } from "./op.ts";
+import { peersOf } from "./open.ts";
+import { encodeValue, PublicTensor, type TensorValue } from "../public_tensor.ts";
+import type { SecretTensor } from "../secret_tensor.ts";
+
+/** Options of {@linkcode Context.share}. */
+export interface ShareOptions {
+  /** Rank of the party that holds the value. */
+  from: number;
+  /** Public shape of the value. */
+  shape: Shape;
+  /** Fractional bits (default the context's; 0 for binary). */
+  fracBits?: number;
+  /** Additive (default) or XOR sharing. */
+  kind?: ShareKind;
+}
+
+/** Options of {@linkcode createContext}. */
+export interface CreateContextOptions {
+  /** The protocol plugin, e.g. `semi2k`. */
+  protocol: ProtocolPlugin;
+  /** Where correlated randomness comes from: `ttp()`, `tfpUnsafe()`. */
+  dealer: Dealer;
+  /** This party's link to the others. */
+  transport: Transport;
+  /** Device for local ring kernels (default the CPU device). */
+  device?: Device;
+  /** Ring size in bits (default 64). */
+  ring?: Ring;
+  /** Fixed-point fractional bits (default 16). */
+  fracBits?: number;
+}
+
+/** Traffic of one party since its context was set up. */
+export interface ContextStats {
+  /** Bytes sent (payload and framing). */
+  bytesSent: number;
+  /** Bytes received. */
+  bytesReceived: number;
+  /** Rounds (transport exchanges). */
+  rounds: number;
+  /** Payload bytes sent: what kernels declare. */
+  payloadBytes: number;
+  /** Framing bytes sent: 8 per message, 16 per op per message. */
+  frameBytes: number;
+  /** Messages sent. */
+  messages: number;
+}
+
+/** One party's runtime for one computation; made by {@linkcode createContext}. */
+export class Context {
+  /** This party's rank. */
+  readonly rank: number;
+  /** Number of parties. */
+  readonly size: number;
+  /** Ring size in bits. */
+  readonly ring: Ring;
+  /** Default fixed-point fractional bits. */
+  readonly fracBits: number;
+  /** Device for local kernels. */
+  readonly device: Device;
+  /** The protocol in use. */
+  readonly protocol: ProtocolPlugin;
+  /** This party's dealer session. */
+  readonly dealer: DealerSession;
+  /** The transport. */
+  readonly transport: Transport;
+  /** Round batching over the transport. */
+  readonly comm: Comm;
+  /** Masks of operands reused in products (kernel state; see `matmul_aa`). */
+  readonly masks: WeakMap<object, unknown> = new WeakMap();
+  readonly #kernels = new Map<string, KernelConfig>();
+  readonly #pairs: Map<number, Prg>;
+  readonly #base: { bytesSent: number; bytesReceived: number; rounds: number };
+  #next = 0;
+
+  /** Internal: use {@linkcode createContext}. */
+  constructor(
+    opts: Required<Omit<CreateContextOptions, "dealer">>,
+    dealer: DealerSession,
+    pairSeeds: ReadonlyMap<number, Uint8Array>,
+  ) {
+    this.rank = opts.transport.rank;
+    this.size = opts.transport.size;
+    this.ring = opts.ring;
+    this.fracBits = opts.fracBits;
+    this.device = opts.device;
+    this.protocol = opts.protocol;
+    this.transport = opts.transport;
+    this.dealer = dealer;
+    this.comm = new Comm(opts.transport);
+    this.#pairs = new Map([...pairSeeds].map(([p, s]) => [p, new Prg(s)]));
+    for (const k of opts.protocol.kernels(opts)) this.#kernels.set(k.name, k);
+    const s = opts.transport.stats();
+    this.#base = { bytesSent: s.bytesSent, bytesReceived: s.bytesReceived, rounds: s.rounds };
+  }
+
+  /** The kernel `name`; `KernelNotFoundError` when the protocol has none. */
+  kernel(name: string): KernelConfig {
+    const k = this.#kernels.get(name);
+    if (!k) throw new KernelNotFoundError(name, this.protocol.name);
+    return k;
+  }
+
+  /** Names of the registered kernels. */
+  kernelNames(): string[] {
+    return [...this.#kernels.keys()];
+  }
+
+  /**
+   * Runs kernel `name` as a new top-level op. Every party must issue its top-level
+   * communicating ops in the same order (SPMD); ops issued in the same tick share rounds.
+   */
+  run<R = unknown>(name: string, ...args: unknown[]): Promise<R> {
+    if (this.comm.failed) return Promise.reject(this.comm.failed);
+    let k: KernelConfig;
+    try {
+      k = this.kernel(name);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return k.run(new Op(this, String(this.#next++), name), ...args) as Promise<R>;
+  }
+
+  /**
+   * Secret-shares a value held by party `from` (the others pass null). No data travels:
+   * the owner's share is its value plus its part of a pairwise-seeded zero sharing, the
+   * others' shares are their parts. One round of headers checks that every party agrees
+   * on owner, shape, kind and precision. A bad value on the owner (wrong size, out of
+   * range) is a `TypeError`/`RangeError` there and a `ProtocolAbortError` elsewhere.
+   */
+  share(value: TensorValue | null, opts: ShareOptions): Promise<SecretTensor> {
+    const { from, shape } = opts;
+    const kind = opts.kind ?? "arithmetic";
+    try {
+      if (!Number.isInteger(from) || from < 0 || from >= this.size) {
+        throw new RangeError(`share: party ${from} does not exist (${this.size} parties)`);
+      }
+      assertShape(shape);
+      if (kind !== "arithmetic" && kind !== "binary") {
+        throw new TypeError(`share: unknown kind "${kind}"`);
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const fracBits = kind === "binary" ? 0 : opts.fracBits ?? this.fracBits;
+    let enc: RingTensor | null = null;
+    if (this.rank === from) {
+      try {
+        if (value === null || value === undefined) {
+          throw new TypeError(`share: party ${from} owns the value but passed none`);
+        }
+        assertFracBits(fracBits, this.ring);
+        enc = encodeValue(value, shape, this.ring, fracBits);
+      } catch (e) {
+        this.comm.abort(e as Error, true);
+        return Promise.reject(e);
+      }
+    }
+    return this.run("share", enc, from, shape, kind, fracBits);
+  }
+
+  /** A public (party-local) tensor; shape defaults to the value's ([n] for arrays, [] for a number). */
+  public(value: TensorValue, opts: { shape?: Shape; fracBits?: number } = {}): PublicTensor {
+    const fracBits = opts.fracBits ?? this.fracBits;
+    const shape = opts.shape ??
+      (value instanceof RingTensor
+        ? value.shape
+        : typeof value === "number" || typeof value === "bigint"
+        ? []
+        : [(value as ArrayLike<unknown>).length]);
+    return new PublicTensor(
+      this,
+      this.device.upload(encodeValue(value, shape, this.ring, fracBits)),
+      fracBits,
+    );
+  }
+
+  /**
+   * This party's part of a pairwise-seeded zero sharing under `label`: the parts of all
+   * parties sum (or XOR, for `binary`) to zero, and no message is needed.
+   */
+  zeroShare(label: string, shape: Shape, kind: ShareKind): RingBuffer {
+    const d = this.device;
+    let acc = d.zeros(shape, this.ring);
+    for (const [p, g] of this.#pairs) {
+      const r = d.upload(g.fork(label).ring(shape, this.ring));
+      acc = kind === "binary" ? d.xor(acc, r) : p > this.rank ? d.add(acc, r) : d.sub(acc, r);
+    }
+    return acc;
+  }
+
+  /** Resolves once every queued message has been sent (for exact traffic counts). */
+  flush(): Promise<void> {
+    return this.comm.drain();
+  }
+
+  /** Traffic since setup (the setup round itself is not counted). */
+  stats(): ContextStats {
+    const t = this.transport.stats();
+    const c = this.comm.stats();
+    return {
+      bytesSent: t.bytesSent - this.#base.bytesSent,
+      bytesReceived: t.bytesReceived - this.#base.bytesReceived,
+      rounds: t.rounds - this.#base.rounds,
+      ...c,
+    };
+  }
+
+  /** Stops this context (later ops reject) and closes the transport. */
+  async close(): Promise<void> {
+    this.comm.abort(new ProtocolAbortError("the context was closed"));
+    await this.transport.close();
+  }
+}
+
+const SETUP_MAGIC = 0x5354_5355;
+
+/**
+ * Sets up one party's context: one round in which the parties check that they agree on
+ * protocol, dealer, ring, precision and party count (a `ProtocolAbortError` on every
+ * party otherwise) and agree on pairwise PRG seeds (for pair i < j, i picks the seed);
+ * then connects the dealer.
+ *
+ * @example
+ * ```ts
+ * import { createContext, semi2k, ttp } from "@sharetensor/protocols";
+ * import { memoryNetwork } from "@sharetensor/net/memory";
+ * const dealer = ttp();
+ * const [c0] = await Promise.all(
+ *   memoryNetwork(2).map((transport) => createContext({ protocol: semi2k, dealer, transport, ring: 32, fracBits: 8 })),
+ * );
+ * console.log(c0.ring, c0.fracBits); // 32 8
+ * ```
+ */
+export async function createContext(opts: CreateContextOptions): Promise<Context> {
+  const { transport, protocol, dealer } = opts;
+  if (!transport || !protocol || !dealer) {
+    throw new TypeError("createContext needs a protocol, a dealer and a transport");
+  }
+  const ring = opts.ring ?? 64;
+  assertRing(ring);
+  const fracBits = opts.fracBits ?? DEFAULT_FRAC_BITS;
+  assertFracBits(fracBits, ring);
+  const device = opts.device ?? cpu;
+  const { rank, size } = transport;
+  if (size < 2) throw new RangeError(`MPC needs at least 2 parties, got ${size}`);
+  const config = JSON.stringify({
+    protocol: protocol.name,
+    dealer: dealer.name,
+    ring,
+    fracBits,
+    size,
+  });
+  const cfgBytes = new TextEncoder().encode(config);
+  const peers = peersOf(rank, size);
+  const mine = new Map<number, Uint8Array>();
+  const sends = new Map<number, Uint8Array>();
+  for (const p of peers) {
+    const msg = new Uint8Array(36 + cfgBytes.length);
+    new DataView(msg.buffer).setUint32(0, SETUP_MAGIC, true);
+    if (p > rank) {
+      const seed = crypto.getRandomValues(new Uint8Array(32));
+      mine.set(p, seed);
+      msg.set(seed, 4);
+    }
+    msg.set(cfgBytes, 36);
+    sends.set(p, msg);
+  }
+  const got = await transport.exchange(sends, peers);
+  const pairSeeds = new Map<number, Uint8Array>();
+  for (const p of peers) {
+    const m = got.get(p)!;
+    const theirs = new TextDecoder().decode(m.subarray(36));
+    if (
+      m.byteLength < 36 || new DataView(m.buffer, m.byteOffset).getUint32(0, true) !== SETUP_MAGIC
+    ) {
+      throw new ProtocolAbortError("bad setup message", p);
+    }
+    if (theirs !== config) {
+      throw new ProtocolAbortError(`contexts differ: here ${config}, at the peer ${theirs}`, p);
+    }
+    pairSeeds.set(p, p > rank ? mine.get(p)! : m.slice(4, 36));
+  }
+  const session = await dealer.connect({ rank, size, device, pairSeeds });
+  return new Context({ transport, protocol, device, ring, fracBits }, session, pairSeeds);
+}

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { ProtocolAbortError } from "@sharetensor/core/errors";
+import { memoryNetwork } from "@sharetensor/net/memory";
+import { createContext } from "./context.ts";
+import { runParties } from "./run_parties.ts";
+import { semi2k } from "../semi2k.ts";
+import { ttp } from "../dealers/ttp.ts";
+
+function close(a: Float64Array | null, b: number[], tol: number) {
+  assert.ok(a, "expected a value");
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < b.length; i++) {
+    assert.ok(Math.abs(a[i] - b[i]) <= tol, `[${i}] ${a[i]} vs ${b[i]}`);
+  }
+}
+
+for (const n of [2, 3]) {
+  Deno.test(`context: share, reveal, add and mul on ${n} parties`, async () => {
+    const out = await runParties(n, async (ctx) => {
+      const x = await ctx.share(ctx.rank === 0 ? [1.5, -2, 3.25] : null, { from: 0, shape: [3] });
+      const y = await ctx.share(ctx.rank === n - 1 ? [2, 0.5, -1] : null, {
+        from: n - 1,
+        shape: [3],
+      });
+      const z = await x.mul(y);
+      return await z.add(x).mulPublic(2).reveal();
+    });
+    for (const o of out) close(o, [2 * (3 + 1.5), 2 * (-1 - 2), 2 * (-3.25 + 3.25)], 4 / 65536);
+  });
+}
+
+Deno.test("context: ops issued together share one round (one message per peer)", async () => {
+  const out = await runParties(3, async (ctx) => {
+    const [x, y] = await Promise.all([
+      ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] }),
+      ctx.share(ctx.rank === 1 ? [3, 4] : null, { from: 1, shape: [2] }),
+    ]);
+    const s0 = ctx.stats();
+    const [a, b, c] = await Promise.all([x.mul(y), y.mul(y), x.square()]);
+    await ctx.flush();
+    const s1 = ctx.stats();
+    const v = await Promise.all([a.reveal(), b.reveal(), c.reveal()]);
+    return {
+      shareRounds: s0.rounds,
+      mulRounds: s1.rounds - s0.rounds,
+      msgs: s1.messages - s0.messages,
+      v,
+    };
+  });
+  for (const o of out) {
+    assert.equal(o.shareRounds, 1);
+    assert.equal(o.mulRounds, 2); // Beaver round + truncation round (n > 2), shared by 3 ops
+    close(o.v[0], [3, 8], 1e-4);
+    close(o.v[1], [9, 16], 1e-4);
+    close(o.v[2], [1, 4], 1e-4);
+  }
+});
+
+Deno.test("context: parties that disagree on the ring stop at setup on every party", async () => {
+  const ts = memoryNetwork(2);
+  const dealer = ttp();
+  const r = await Promise.allSettled(
+    ts.map((transport, i) =>
+      createContext({ protocol: semi2k, dealer, transport, ring: i === 0 ? 64 : 32 })
+    ),
+  );
+  for (const s of r) {
+    assert.equal(s.status, "rejected");
+    assert.ok((s as PromiseRejectedResult).reason instanceof ProtocolAbortError);
+  }
+});

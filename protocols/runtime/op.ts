@@ -1,0 +1,76 @@
+/**
+ * `Op`: the scope one kernel runs in. It gives the kernel its party's context, unique keys
+ * for its rounds and dealer requests, and child scopes for the kernels it calls. Keys are
+ * hierarchical (`"12.0#1"`: top-level op 12, its first sub-kernel, that one's second
+ * round), so they depend only on the program, not on timing: every party derives the same
+ * keys as long as it issues its top-level communicating ops in the same order.
+ *
+ * @example
+ * ```ts
+ * import type { Op } from "./op.ts";
+ * function describe(op: Op): string {
+ *   return `${op.name} as ${op.id} on party ${op.ctx.rank}`;
+ * }
+ * console.log(typeof describe);
+ * ```
+ * @module
+ */
+import type { RingBuffer } from "@sharetensor/core/device";
+import type { Context } from "./context.ts";
+import { tensorBytes } from "./frame.ts";
+
+/** The scope of one kernel invocation. */
+export class Op {
+  /** The party's context. */
+  readonly ctx: Context;
+  /** Hierarchical scope id, equal on every party. */
+  readonly id: string;
+  /** Kernel name (sent as a hash in round headers). */
+  readonly name: string;
+  #round = 0;
+  #child = 0;
+  #dealer = 0;
+
+  /** Internal: made by `Context.run` and {@linkcode Op.run}. */
+  constructor(ctx: Context, id: string, name: string) {
+    this.ctx = ctx;
+    this.id = id;
+    this.name = name;
+  }
+
+  /** A fresh dealer key for this scope. */
+  dealerKey(): string {
+    return `${this.id}/${this.#dealer++}`;
+  }
+
+  /**
+   * One round of this op: sends `sends.get(p)` (payload pieces) to each peer p and
+   * resolves with one payload from each peer in `recvFrom`. `shapeHash` must be equal on
+   * all parties (see `shapeHash` in `shapes.ts`).
+   */
+  exchange(
+    sends: ReadonlyMap<number, readonly Uint8Array[]>,
+    recvFrom: readonly number[],
+    shapeHash: number,
+  ): Promise<Map<number, Uint8Array>> {
+    return this.ctx.comm.request(
+      `${this.id}#${this.#round++}`,
+      this.name,
+      shapeHash,
+      sends,
+      recvFrom,
+    );
+  }
+
+  /** Runs kernel `name` in a child scope (sub-steps of a kernel). */
+  run<R = unknown>(name: string, ...args: unknown[]): Promise<R> {
+    const k = this.ctx.kernel(name);
+    return k.run(new Op(this.ctx, `${this.id}.${this.#child++}`, name), ...args) as Promise<R>;
+  }
+
+  /** Raw bytes of device buffers, for sending (downloads them). */
+  async bytesOf(bufs: readonly RingBuffer[]): Promise<Uint8Array[]> {
+    const hs = await Promise.all(bufs.map((b) => this.ctx.device.download(b)));
+    return hs.map(tensorBytes);
+  }
+}
