@@ -39,7 +39,7 @@ for (const ring of RINGS) {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 30, max: 70 }),
+        fc.integer({ min: 40, max: 140 }),
         fc.integer({ min: 0, max: 1000 }),
         (m, n, seed) => {
           const mk = (shape: number[], s: number) =>
