@@ -168,7 +168,8 @@ export class SecretTensor implements ShareTensor {
 
   /**
    * x * c for a public c. Integers (and bigints) are exact; other numbers are encoded with
-   * the context's `fracBits` and the product truncated (see the module doc).
+   * the context's `fracBits` (error <= 2^-(f+1) in c, so <= |x| 2^-(f+1) in the product)
+   * and the product truncated (one more unit in the last place; see the module doc).
    */
   mulPublic(c: PublicOperand): SecretTensor {
     this.need("arithmetic", "mulPublic");
@@ -307,35 +308,35 @@ export class SecretTensor implements ShareTensor {
   // ---- arithmetic, communicating ----
 
   /** x * y elementwise (Beaver), broadcasting; by a public value it is local. */
-  mul(other: SecretTensor | PublicOperand): Promise<SecretTensor> {
-    if (!(other instanceof SecretTensor)) return Promise.resolve(this.mulPublic(other));
+  async mul(other: SecretTensor | PublicOperand): Promise<SecretTensor> {
+    if (!(other instanceof SecretTensor)) return this.mulPublic(other);
     this.check(other, "mul", "arithmetic");
-    return this.ctx.run("mul_aa", this, other);
+    return await this.ctx.run("mul_aa", this, other);
   }
   /** x * x (one opened operand instead of two). */
-  square(): Promise<SecretTensor> {
+  async square(): Promise<SecretTensor> {
     this.need("arithmetic", "square");
-    return this.ctx.run("square_a", this);
+    return await this.ctx.run("square_a", this);
   }
   /**
    * x @ y (batched, PyTorch rules). A secret right operand reused across calls (a weight)
    * opens its mask once: later calls send only x's part.
    */
-  matmul(other: SecretTensor | PublicTensor): Promise<SecretTensor> {
+  async matmul(other: SecretTensor | PublicTensor): Promise<SecretTensor> {
     this.need("arithmetic", "matmul");
     if (other instanceof PublicTensor) {
-      return Promise.resolve(this.#pubProduct(other, (a, b) => this.ctx.device.matmul(a, b)));
+      return this.#pubProduct(other, (a, b) => this.ctx.device.matmul(a, b));
     }
     this.check(other, "matmul", "arithmetic");
-    return this.ctx.run("matmul_aa", this, other);
+    return await this.ctx.run("matmul_aa", this, other);
   }
   /** conv1d of x [N, C, L] with weight [O, C/g, K]; the weight's mask is opened once. */
-  conv1d(w: SecretTensor | PublicTensor, opts: ConvOptions = {}): Promise<SecretTensor> {
-    return this.#conv(1, w, opts);
+  async conv1d(w: SecretTensor | PublicTensor, opts: ConvOptions = {}): Promise<SecretTensor> {
+    return await this.#conv(1, w, opts);
   }
   /** conv2d of x [N, C, H, W] with weight [O, C/g, KH, KW]; the weight's mask is opened once. */
-  conv2d(w: SecretTensor | PublicTensor, opts: ConvOptions = {}): Promise<SecretTensor> {
-    return this.#conv(2, w, opts);
+  async conv2d(w: SecretTensor | PublicTensor, opts: ConvOptions = {}): Promise<SecretTensor> {
+    return await this.#conv(2, w, opts);
   }
   #conv(nd: 1 | 2, w: SecretTensor | PublicTensor, opts: ConvOptions): Promise<SecretTensor> {
     this.need("arithmetic", `conv${nd}d`);
@@ -353,10 +354,10 @@ export class SecretTensor implements ShareTensor {
     return this.#settle(f(this.buf, p.buf), this.fracBits + p.fracBits);
   }
   /** Truncates the extra fractional bits (beyond the context's) left by public products. */
-  truncate(): Promise<SecretTensor> {
+  async truncate(): Promise<SecretTensor> {
     this.need("arithmetic", "truncate");
-    if (this.fracBits <= this.ctx.fracBits) return Promise.resolve(this);
-    return this.ctx.run("trunc_a", this, this.fracBits - this.ctx.fracBits);
+    if (this.fracBits <= this.ctx.fracBits) return this;
+    return await this.ctx.run("trunc_a", this, this.fracBits - this.ctx.fracBits);
   }
 
   // ---- binary ----
@@ -399,10 +400,10 @@ export class SecretTensor implements ShareTensor {
     return this.#wrap(d.and(this.buf, typeof c === "bigint" ? d.fill([], this.ring, c) : c.buf));
   }
   /** x & y bitwise (AND triple, one round); by a public mask it is local. */
-  and(other: SecretTensor | PublicTensor | bigint): Promise<SecretTensor> {
-    if (!(other instanceof SecretTensor)) return Promise.resolve(this.andPublic(other));
+  async and(other: SecretTensor | PublicTensor | bigint): Promise<SecretTensor> {
+    if (!(other instanceof SecretTensor)) return this.andPublic(other);
     this.check(other, "and", "binary");
-    return this.ctx.run("and_bb", this, other);
+    return await this.ctx.run("and_bb", this, other);
   }
   /** x | y = x ^ y ^ (x & y). */
   async or(other: SecretTensor): Promise<SecretTensor> {
@@ -410,24 +411,22 @@ export class SecretTensor implements ShareTensor {
     return this.xor(other).xor(both);
   }
   /** The lowest bit of each element of a binary share as an arithmetic 0/1 (fracBits 0). */
-  toArithmetic(): Promise<SecretTensor> {
+  async toArithmetic(): Promise<SecretTensor> {
     this.need("binary", "toArithmetic");
-    return this.ctx.run("b2a_bit", this);
+    return await this.ctx.run("b2a_bit", this);
   }
 
   // ---- opening ----
 
   /** The ring value (bit-exact) to every party, or to `to` only (null elsewhere). */
-  revealRing(opts: RevealOptions = {}): Promise<RingTensor | null> {
+  async revealRing(opts: RevealOptions = {}): Promise<RingTensor | null> {
     if (
       opts.to !== undefined &&
       (!Number.isInteger(opts.to) || opts.to < 0 || opts.to >= this.ctx.size)
     ) {
-      return Promise.reject(
-        new RangeError(`reveal: party ${opts.to} does not exist (${this.ctx.size} parties)`),
-      );
+      throw new RangeError(`reveal: party ${opts.to} does not exist (${this.ctx.size} parties)`);
     }
-    return this.ctx.run(this.kind === "binary" ? "reveal_b" : "reveal_a", this, opts.to);
+    return await this.ctx.run(this.kind === "binary" ? "reveal_b" : "reveal_a", this, opts.to);
   }
   /** The decoded value (fixed point: ring value / 2^fracBits) to every party, or to `to`. */
   async reveal(opts: RevealOptions = {}): Promise<Float64Array | null> {
