@@ -4,8 +4,9 @@
  *
  *   y[n, o, i, j] = sum_{c, u, v} w[o, c, u, v] x[n, g C/G + c, i s - p + u d, j s - p + v d]
  *
- * computed as im2col (Chellapilla et al., 2006) and one ring {@linkcode gemm} per group and
- * chunk of images, so that the columns of a whole batch share one large product.
+ * computed as im2col (Chellapilla et al., 2006) and one WebAssembly ring GEMM per group and
+ * chunk of images, so that the columns of a whole batch share one large product; the
+ * columns are written straight into the GEMM's memory.
  *
  * @example
  * ```ts
@@ -18,13 +19,13 @@
  * @module
  */
 import type { ConvOptions, RingBuffer } from "../device.ts";
-import { allocRing, RingTensor } from "../ring.ts";
+import { RingTensor } from "../ring.ts";
 import { fmtShape } from "../shape.ts";
 import { asCpuPair, words } from "./check.ts";
-import { gemm } from "./gemm.ts";
+import { gemmStaged, type ReadC, type WriteB, zeroFill } from "./gemm_wasm.ts";
 
-/** Elements of im2col columns built at once (bounds the scratch memory to ~32 MB). */
-const CHUNK = 1 << 22;
+/** Elements of im2col columns built at once (bounds the GEMM scratch memory). */
+const CHUNK = 1 << 21;
 
 function perDim(
   v: number | readonly number[] | undefined,
@@ -52,7 +53,8 @@ function perDim(
 /**
  * conv2d of x [N, C, H, W] with w [O, C/groups, KH, KW] mod 2^ring, giving
  * [N, O, OH, OW]. `TypeError` naming both shapes for wrong ranks, channels, or a kernel
- * larger than the padded input; `RangeError` for bad options.
+ * larger than the padded input; `RangeError` for bad options. `nd` names the op in
+ * messages (conv1d reuses this); `chunk` bounds the im2col elements per GEMM.
  *
  * @example
  * ```ts
@@ -63,7 +65,13 @@ function perDim(
  * console.log(conv2d(x, w, { padding: 1 }).shape); // [1, 1, 4, 4]
  * ```
  */
-export function conv2d(xb: RingBuffer, wb: RingBuffer, opts: ConvOptions = {}, nd = 2): RingTensor {
+export function conv2d(
+  xb: RingBuffer,
+  wb: RingBuffer,
+  opts: ConvOptions = {},
+  nd = 2,
+  chunk = CHUNK,
+): RingTensor {
   const op = `conv${nd}d`;
   const [x, w] = asCpuPair(xb, wb, op);
   const bad = (why: string) =>
@@ -88,47 +96,55 @@ export function conv2d(xb: RingBuffer, wb: RingBuffer, opts: ConvOptions = {}, n
   if (out.size === 0) return out;
   const Og = O / groups, K = Cg * KH * KW, P = OH * OW;
   const es = x.ring === 64 ? 2 : 1; // words per element
-  const xw = words(x), ow = words(out);
-  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK / (K * P))));
-  const cols = allocRing(x.ring, K * nc * P);
-  const colw = cols instanceof Uint32Array ? cols : new Uint32Array(cols.buffer);
-  const prod = allocRing(x.ring, Og * nc * P);
-  const prodw = prod instanceof Uint32Array ? prod : new Uint32Array(prod.buffer);
+  const xw = words(x), od = out.data as Uint32Array;
+  const nc = Math.max(1, Math.min(N, Math.floor(chunk / (K * P))));
   for (let g = 0; g < groups; g++) {
     for (let n0 = 0; n0 < N; n0 += nc) {
       const nn = Math.min(nc, N - n0), L = nn * P; // columns in this chunk
-      colw.fill(0);
-      // Row r = (c, u, v) of the columns; column (n, i, j).
-      for (let c = 0, r = 0; c < Cg; c++) {
-        for (let u = 0; u < KH; u++) {
-          for (let v = 0; v < KW; v++, r++) {
-            for (let n = 0; n < nn; n++) {
-              const xbase = ((n0 + n) * C + g * Cg + c) * H;
-              for (let i = 0; i < OH; i++) {
-                const ih = i * sh - ph + u * dh;
-                if (ih < 0 || ih >= H) continue;
-                const xrow = (xbase + ih) * W;
-                const crow = r * L + n * P + i * OW;
-                for (let j = 0; j < OW; j++) {
-                  const iw = j * sw - pw + v * dw;
-                  if (iw < 0 || iw >= W) continue;
-                  const s = (xrow + iw) * es, d = (crow + j) * es;
-                  colw[d] = xw[s];
-                  if (es === 2) colw[d + 1] = xw[s + 1];
+      // B = im2col columns [K, L], written straight into the GEMM's memory: row r = (c, u, v),
+      // column (n, i, j); only the in-bounds run of j is copied, the rest stays zero.
+      const writeB: WriteB = (heap, at, np) => {
+        zeroFill(heap, at, at + K * np);
+        const hw = new Uint32Array(heap.buffer);
+        for (let c = 0, r = 0; c < Cg; c++) {
+          for (let u = 0; u < KH; u++) {
+            for (let v = 0; v < KW; v++, r++) {
+              const shift = v * dw - pw;
+              const j0 = Math.max(0, Math.ceil(-shift / sw));
+              const j1 = Math.min(OW, Math.floor((W - 1 - shift) / sw) + 1);
+              for (let n = 0; n < nn; n++) {
+                const xbase = ((n0 + n) * C + g * Cg + c) * H;
+                for (let i = 0; i < OH; i++) {
+                  const ih = i * sh - ph + u * dh;
+                  if (ih < 0 || ih >= H) continue;
+                  const s0 = ((xbase + ih) * W + shift) * es,
+                    d0 = (at + r * np + n * P + i * OW) * es;
+                  if (es === 2) {
+                    for (let j = j0; j < j1; j++) {
+                      const s = s0 + j * sw * 2, d = d0 + j * 2;
+                      hw[d] = xw[s];
+                      hw[d + 1] = xw[s + 1];
+                    }
+                  } else {
+                    for (let j = j0; j < j1; j++) hw[d0 + j] = xw[s0 + j * sw];
+                  }
                 }
               }
             }
           }
         }
-      }
-      gemm(x.ring, w.data, g * Og * K, cols, 0, prod, 0, Og, K, L);
-      // prod [Og, nn, P] -> out[n0 + n, g Og + o, :, :]
-      for (let o = 0; o < Og; o++) {
-        for (let n = 0; n < nn; n++) {
-          const src = (o * L + n * P) * es, dst = ((n0 + n) * O + g * Og + o) * P * es;
-          ow.set(prodw.subarray(src, src + P * es), dst);
+      };
+      // C = [Og, L] -> out[n0 + n, g Og + o, :, :]
+      const readC: ReadC = (heap, at, np) => {
+        const h = heap as Uint32Array;
+        for (let o = 0; o < Og; o++) {
+          for (let n = 0; n < nn; n++) {
+            const src = at + o * np + n * P;
+            od.set(h.subarray(src, src + P), ((n0 + n) * O + g * Og + o) * P);
+          }
         }
-      }
+      };
+      gemmStaged(x.ring, w.data, g * Og * K, Og, K, L, writeB, readC);
     }
   }
   return out;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { RingTensor } from "../ring.ts";
+import { conv2d } from "./conv.ts";
 import { cpu } from "./mod.ts";
 import { fromT, type Ref, refConv2d, tensorArb, toT } from "./reference_testing.ts";
 
@@ -92,6 +93,22 @@ Deno.test("conv2d of a LeNet-sized layer matches the reference", () => {
   for (let i = 0; i < w.size; i++) (w.data as BigUint64Array)[i] = BigInt(i) * 0xc2b2ae3d27d4eb4fn;
   const want = refConv2d(fromT(x), fromT(w), [1, 1], [0, 0], [1, 1], 1);
   assert.deepEqual(fromT(cpu.conv2d(x, w)), want);
+});
+
+Deno.test("conv2d in chunks of images matches one chunk and the reference", () => {
+  fc.assert(
+    fc.property(
+      caseArb.filter((c) => c.x[0] > 1).chain((c) =>
+        fc.tuple(fc.constant(c), tensorArb(64, c.x), tensorArb(64, c.w), fc.nat(40))
+      ),
+      ([c, x, w, chunk]) => {
+        const opts = { stride: c.s, padding: c.p, dilation: c.d, groups: c.g };
+        const got = conv2d(toT(x), toT(w), opts, 2, chunk);
+        assert.deepEqual(fromT(got), refConv2d(x, w, c.s, c.p, c.d, c.g));
+      },
+    ),
+    { numRuns: 40 },
+  );
 });
 
 Deno.test("conv rejects wrong ranks, channels, groups, options and too small inputs", () => {

@@ -210,6 +210,75 @@ function instance(): Kernels {
 
 const ceil = (x: number, q: number) => Math.ceil(x / q) * q;
 
+/** Zeroes elements [from, to) of ring storage of either kind. */
+export function zeroFill(d: RingData, from: number, to: number): void {
+  if (d instanceof BigUint64Array) d.fill(0n, from, to);
+  else d.fill(0, from, to);
+}
+
+/**
+ * Writes the k x n matrix B into instance memory `heap` (elements) from element `at`, row
+ * after row `np >= n` elements apart; every element of the k x np block must be written
+ * (zeros in the padding columns).
+ */
+export type WriteB = (heap: RingData, at: number, np: number) => void;
+
+/** Reads the m x n result from `heap` (elements) at `at`, rows `np >= n` elements apart. */
+export type ReadC = (heap: RingData, at: number, np: number) => void;
+
+/**
+ * `C = A[aOff..] (m x k) @ B (k x n)` mod 2^ring with the WebAssembly SIMD kernel, where B
+ * is written straight into the instance memory by `writeB` (conv builds its im2col
+ * columns there) and C is handed to `readC`.
+ *
+ * @example
+ * ```ts
+ * import { gemmStaged } from "./gemm_wasm.ts";
+ * const out = new Uint32Array(1);
+ * gemmStaged(32, new Uint32Array([2, 3]), 0, 1, 2, 1, (heap, at, np) => {
+ *   (heap as Uint32Array).fill(0, at, at + 2 * np);
+ *   heap[at] = 4;
+ *   heap[at + np] = 5;
+ * }, (heap, at) => out.set((heap as Uint32Array).subarray(at, at + 1)));
+ * console.log(out); // Uint32Array [23]
+ * ```
+ */
+export function gemmStaged(
+  ring: Ring,
+  a: RingData,
+  aOff: number,
+  m: number,
+  k: number,
+  n: number,
+  writeB: WriteB,
+  readC: ReadC,
+): void {
+  const w = instance();
+  const es = ring === 64 ? 8 : 4;
+  const W = (V * 16) / es;
+  const mp = ceil(m, R), np = ceil(n, W);
+  // Layout (bytes): raw A [mp, k] | raw B [k, np] | packed A | packed B | C [mp, np]
+  const rawA = 0, rawB = rawA + mp * k * es, pA = rawB + k * np * es;
+  const pB = pA + mp * k * es, pC = pB + k * np * es, end = pC + mp * np * es;
+  const need = Math.ceil(end / 65536) - w.mem.buffer.byteLength / 65536;
+  if (need > 0) w.mem.grow(need);
+  const buf = w.mem.buffer as ArrayBuffer;
+  const heap = (ring === 64 ? new BigUint64Array(buf) : new Uint32Array(buf)) as Uint32Array;
+  heap.set((a as Uint32Array).subarray(aOff, aOff + m * k), rawA / es);
+  new Uint8Array(buf).fill(0, rawA + m * k * es, rawB);
+  writeB(heap, rawB / es, np);
+  if (ring === 64) {
+    w.packA64(rawA, pA, mp, k);
+    w.packB64(rawB, pB, k, np * es);
+    w.gemm64(pA, pB, pC, mp, k, np);
+  } else {
+    w.packA32(rawA, pA, mp, k);
+    w.packB32(rawB, pB, k, np * es);
+    w.gemm32(pA, pB, pC, mp, k, np);
+  }
+  readC(heap, pC / es, np);
+}
+
 /**
  * `C[cOff..] = A[aOff..] (m x k) @ B[bOff..] (k x n)` mod 2^ring, row-major, with the
  * WebAssembly SIMD kernel (C is overwritten).
@@ -234,36 +303,21 @@ export function gemmWasm(
   k: number,
   n: number,
 ): void {
-  if (m === 0 || n === 0 || k === 0) return;
-  const w = instance();
-  const es = ring === 64 ? 8 : 4;
-  const W = (V * 16) / es;
-  const mp = ceil(m, R), np = ceil(n, W);
-  // Layout (bytes): raw A [mp, k] | raw B [k, np] | packed A | packed B | C [mp, np]
-  const rawA = 0, rawB = rawA + mp * k * es, pA = rawB + k * np * es;
-  const pB = pA + mp * k * es, pC = pB + k * np * es, end = pC + mp * np * es;
-  const need = Math.ceil(end / 65536) - w.mem.buffer.byteLength / 65536;
-  if (need > 0) w.mem.grow(need);
-  const Arr = ring === 64 ? BigUint64Array : Uint32Array;
-  const heap = new Arr(w.mem.buffer as ArrayBuffer) as Uint32Array; // (typed as one kind for set/subarray)
-  const bytes = new Uint8Array(w.mem.buffer as ArrayBuffer);
-  const eA = rawA / es, eB = rawB / es, eC = pC / es;
-  const A = a as Uint32Array, B = b as Uint32Array;
-  heap.set(A.subarray(aOff, aOff + m * k), eA);
-  bytes.fill(0, rawA + m * k * es, rawB);
-  if (np === n) {
-    heap.set(B.subarray(bOff, bOff + k * n), eB);
-  } else {
-    bytes.fill(0, rawB, pA);
-    for (let p = 0; p < k; p++) heap.set(B.subarray(bOff + p * n, bOff + p * n + n), eB + p * np);
+  if (m === 0 || n === 0 || k === 0) {
+    zeroFill(c, cOff, cOff + m * n);
+    return;
   }
-  if (ring === 64) w.packA64(rawA, pA, mp, k);
-  else w.packA32(rawA, pA, mp, k);
-  if (ring === 64) w.packB64(rawB, pB, k, np * es);
-  else w.packB32(rawB, pB, k, np * es);
-  if (ring === 64) w.gemm64(pA, pB, pC, mp, k, np);
-  else w.gemm32(pA, pB, pC, mp, k, np);
-  const C = c as Uint32Array;
-  if (np === n) C.set(heap.subarray(eC, eC + m * n), cOff);
-  else for (let i = 0; i < m; i++) C.set(heap.subarray(eC + i * np, eC + i * np + n), cOff + i * n);
+  const B = b as Uint32Array, C = c as Uint32Array;
+  gemmStaged(ring, a, aOff, m, k, n, (heap, at, np) => {
+    const h = heap as Uint32Array;
+    if (np === n) h.set(B.subarray(bOff, bOff + k * n), at);
+    else {
+      zeroFill(heap, at, at + k * np);
+      for (let p = 0; p < k; p++) h.set(B.subarray(bOff + p * n, bOff + p * n + n), at + p * np);
+    }
+  }, (heap, at, np) => {
+    const h = heap as Uint32Array;
+    if (np === n) C.set(h.subarray(at, at + m * n), cOff);
+    else for (let i = 0; i < m; i++) C.set(h.subarray(at + i * np, at + i * np + n), cOff + i * n);
+  });
 }
