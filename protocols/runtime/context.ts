@@ -16,6 +16,7 @@
  * ```
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { cpu } from "@sharetensor/core/cpu";
 import type { Device, RingBuffer } from "@sharetensor/core/device";
 import { KernelNotFoundError, ProtocolAbortError } from "@sharetensor/core/errors";
@@ -102,7 +103,8 @@ export class Context {
   readonly #kernels = new Map<string, KernelConfig>();
   readonly #pairs: Map<number, Prg>;
   readonly #base: { bytesSent: number; bytesReceived: number; rounds: number };
-  #next = 0;
+  readonly #root = { prefix: "", next: 0 };
+  readonly #scope = new AsyncLocalStorage<{ prefix: string; next: number }>();
 
   /** Internal: use {@linkcode createContext}. */
   constructor(
@@ -149,7 +151,27 @@ export class Context {
     } catch (e) {
       return Promise.reject(e);
     }
-    return k.run(new Op(this, String(this.#next++), name), ...args) as Promise<R>;
+    return k.run(new Op(this, this.#nextId(), name), ...args) as Promise<R>;
+  }
+
+  #nextId(): string {
+    const s = this.#scope.getStore() ?? this.#root;
+    return `${s.prefix}${s.next++}`;
+  }
+
+  /**
+   * Runs independent async branches (say, attention heads that each await several ops)
+   * concurrently, each in its own id scope: op ids inside branch i depend only on the
+   * branch's own order, never on how the branches interleave, so the parties stay in sync
+   * even when timing differs between them. Ops of the branches still share rounds.
+   * (Plain `Promise.all` over ops issued in one tick needs no scope; this is for branches
+   * that issue more ops after awaiting.)
+   */
+  parallel<T>(branches: readonly (() => Promise<T>)[]): Promise<T[]> {
+    const base = this.#nextId();
+    return Promise.all(
+      branches.map((f, i) => this.#scope.run({ prefix: `${base}:${i}.`, next: 0 }, f)),
+    );
   }
 
   /**

@@ -69,3 +69,30 @@ Deno.test("context: parties that disagree on the ring stop at setup on every par
     assert.ok((s as PromiseRejectedResult).reason instanceof ProtocolAbortError);
   }
 });
+
+Deno.test("context: parallel branches stay in sync when parties are timed differently", async () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const out = await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+    // branch i sleeps a party- and branch-dependent time before its second op
+    return await ctx.parallel([0, 1, 2].map((i) => async () => {
+      const y = await x.mulPublic(i + 1).mul(x);
+      await sleep(ctx.rank === 0 ? 3 * i : 6 - 3 * i);
+      const z = await y.mul(x);
+      return await z.reveal();
+    }));
+  }, { network: { latencyMs: 1 } });
+  for (const o of out) {
+    o.forEach((v, i) => close(v, [(i + 1) * 1, (i + 1) * 8], 1e-3));
+  }
+});
+
+Deno.test("context: ops issued together share a round under latency", async () => {
+  const out = await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+    const s0 = ctx.stats().rounds;
+    await Promise.all([x.mul(x), x.square(), x.matmul(x.reshape([2, 1]))]);
+    return ctx.stats().rounds - s0;
+  }, { network: { latencyMs: 2 } });
+  assert.deepEqual(out, [1, 1]);
+});
