@@ -20,14 +20,22 @@ const devs: Record<string, WebGpuDevice | null> = {
 const skip = adapter ? "" : " (skipped: no WebGPU adapter)";
 const big = Deno.env.get("SHARETENSOR_BENCH_BIG") === "1";
 
-function group(m: number, k: number, n: number, ring: Ring, withCpu: boolean, iters?: number) {
+function group(
+  m: number,
+  k: number,
+  n: number,
+  ring: Ring,
+  withCpu: boolean,
+  iters?: number,
+  strategies = Object.keys(devs),
+) {
   const name = `matmul [${m},${k}]@[${k},${n}] (Z_2^${ring})`;
   const a = randTensor(1, [m, k], ring), b = randTensor(2, [k, n], ring);
   const opt = iters ? { n: iters, warmup: 1 } : {};
   Deno.bench(`cpu matmul`, { group: name, baseline: true, ignore: !withCpu, ...opt }, () => {
     cpu.matmul(a, b);
   });
-  for (const [strategy, gpu] of Object.entries(devs)) {
+  for (const [strategy, gpu] of Object.entries(devs).filter(([k]) => strategies.includes(k))) {
     const [ga, gb] = gpu ? [gpu.upload(a), gpu.upload(b)] : [null, null];
     const run = async (read: boolean) => {
       const c: RingBuffer = gpu!.matmul(ga!, gb!);
@@ -50,7 +58,11 @@ function group(m: number, k: number, n: number, ring: Ring, withCpu: boolean, it
 
 group(128, 768, 768, 64, true);
 group(128, 768, 768, 32, true);
-if (big) group(2048, 2048, 2048, 64, Deno.env.get("SHARETENSOR_BENCH_BIG_CPU") === "1", 2);
+// 2048^3: the CPU and the strategy the adapter picks by default, one timed run each.
+const dflt = devs.register
+  ? [(await createWebGpuDevice({ adapter: adapter! })).matmulStrategy]
+  : [];
+if (big) group(2048, 2048, 2048, 64, true, 1, dflt);
 else {
   Deno.bench({
     name: "matmul [2048,2048]@[2048,2048] (skipped: set SHARETENSOR_BENCH_BIG=1)",

@@ -99,3 +99,5 @@ export async function createWebGpuDevice(opts: WebGpuDeviceOptions = {}): Promis
   if (!adapter) throw new Error("createWebGpuDevice: no WebGPU adapter in this runtime");
   return new WebGpuDevice(await GpuRuntime.create(adapter), opts);
 }
+
+export { prgRing, type PrgState } from "./prg.ts";
