@@ -63,6 +63,8 @@ export interface PartSpec {
   sharing: "arithmetic" | "binary";
   /** Shares are single bits (`Prg.bits`) rather than ring words. */
   bits?: boolean;
+  /** The same for every request with this label (a fixed operand's mask): cacheable. */
+  reuse?: boolean;
 }
 
 /** How to make one correlation. */
@@ -177,6 +179,11 @@ export function plan(req: CorrelationRequest): CorrelationPlan {
 export function drawPart(seed: Prg, part: PartSpec, ring: Ring): RingTensor {
   const g = seed.fork(part.label);
   return part.bits ? g.bits(part.shape, ring) : g.ring(part.shape, ring);
+}
+
+/** Cache key of a reusable part. */
+export function reuseKey(part: PartSpec, ring: Ring): string {
+  return `${part.label}|${ring}|${part.shape.join(",")}`;
 }
 
 /** Combines shares: sum for additive parts, XOR for binary ones. */

@@ -18,7 +18,7 @@ import type { ConvOptions, Device, RingBuffer } from "@sharetensor/core/device";
 import { Prg } from "@sharetensor/core/prg";
 import type { Ring, RingTensor } from "@sharetensor/core/ring";
 import type { Shape } from "@sharetensor/core/shape";
-import { type CorrelationRequest, drawPart, plan } from "./correlations.ts";
+import { type CorrelationRequest, drawPart, plan, reuseKey } from "./correlations.ts";
 import type { DealerSession, Triple } from "./dealer.ts";
 
 /** Fetches party 0's corrections for a request. */
@@ -30,6 +30,7 @@ export class SeededSession implements DealerSession {
   readonly #rank: number;
   readonly #device: Device;
   readonly #fetch?: CorrectionSource;
+  readonly #fixed = new Map<string, RingBuffer>();
 
   /** `fetch` is required on party 0 and ignored elsewhere. */
   constructor(seed: Uint8Array, rank: number, device: Device, fetch?: CorrectionSource) {
@@ -45,11 +46,18 @@ export class SeededSession implements DealerSession {
   /** This party's shares of all parts of `req`: random parts first, then derived ones. */
   async get(req: CorrelationRequest): Promise<RingBuffer[]> {
     const p = plan(req);
-    const rnd = p.random.map((part) => drawPart(this.#prg, part, req.ring));
+    const d = this.#device;
+    const rnd = p.random.map((part) => {
+      if (!part.reuse) return d.upload(drawPart(this.#prg, part, req.ring));
+      const key = reuseKey(part, req.ring);
+      let b = this.#fixed.get(key);
+      if (!b) this.#fixed.set(key, b = d.upload(drawPart(this.#prg, part, req.ring)));
+      return b;
+    });
     const der = this.#rank === 0
       ? await this.#fetch!(req)
       : p.derived.map((part) => drawPart(this.#prg, part, req.ring));
-    return [...rnd, ...der].map((t) => this.#device.upload(t));
+    return [...rnd, ...der.map((t) => d.upload(t))];
   }
 
   /** See {@linkcode DealerSession.mulTriple}. */

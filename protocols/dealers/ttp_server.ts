@@ -18,12 +18,20 @@
  */
 import { Prg } from "@sharetensor/core/prg";
 import type { RingTensor } from "@sharetensor/core/ring";
-import { combine, type CorrelationRequest, drawPart, plan, remove } from "./correlations.ts";
+import {
+  combine,
+  type CorrelationRequest,
+  drawPart,
+  plan,
+  remove,
+  reuseKey,
+} from "./correlations.ts";
 
 /** The dealer's side of correlated randomness for `n` parties. */
 export class TtpServer {
   readonly #seeds: Uint8Array[];
   readonly #prgs: Prg[];
+  readonly #fixed = new Map<string, RingTensor>();
 
   /** A server for the parties whose seeds are `seeds` (index = rank, 16 or 32 bytes each). */
   constructor(seeds: readonly Uint8Array[]) {
@@ -57,13 +65,19 @@ export class TtpServer {
 
   /**
    * Party 0's shares of the derived parts of `req` (the per-request payload; parties
-   * 1..n-1 get nothing per request).
+   * 1..n-1 get nothing per request). The full value of a fixed operand's mask is kept
+   * (one tensor per reused operand).
    */
   corrections(req: CorrelationRequest): RingTensor[] {
     const p = plan(req);
-    const full = p.random.map((part) =>
-      combine(part, this.#prgs.map((g) => drawPart(g, part, req.ring)))
-    );
+    const full = p.random.map((part) => {
+      const key = part.reuse ? reuseKey(part, req.ring) : "";
+      const hit = part.reuse ? this.#fixed.get(key) : undefined;
+      if (hit) return hit;
+      const v = combine(part, this.#prgs.map((g) => drawPart(g, part, req.ring)));
+      if (part.reuse) this.#fixed.set(key, v);
+      return v;
+    });
     const derived = p.derive(full);
     return p.derived.map((part, j) =>
       remove(part, derived[j], this.#prgs.slice(1).map((g) => drawPart(g, part, req.ring)))
