@@ -115,7 +115,15 @@ export function wordLayout(shape: Shape, ring: 64 | 32): { shape: number[]; stri
   return { shape: s, strides: st };
 }
 
-/** Throws `TypeError` naming `op` unless `shape` is valid (non-negative safe integers). */
+/**
+ * Throws `TypeError` naming `op` unless `shape` is valid (non-negative safe integers).
+ *
+ * @example
+ * ```ts
+ * import { checkShape } from "./check.ts";
+ * checkShape([2, 0, 3], "zeros"); // fine; [-1] would throw
+ * ```
+ */
 export function checkShape(shape: Shape, op: string): void {
   if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array, got ${shape}`);
   for (const d of shape) {

@@ -23,7 +23,18 @@ function wl(shape: Shape, ring: Ring) {
   return wordLayout(shape, ring);
 }
 
-/** Copy of `a` with a new shape of the same size; one dimension may be -1. */
+/**
+ * Copy of `a` with a new shape of the same size; one dimension may be -1. `TypeError`
+ * naming both shapes when the sizes differ.
+ *
+ * @example
+ * ```ts
+ * import { reshape } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n, 3n, 4n], [4]);
+ * console.log(reshape(a, [2, -1]).shape); // [2, 2]
+ * ```
+ */
 export function reshape(x: RingBuffer, shape: Shape): RingTensor {
   const a = asCpu(x, "reshape");
   const free = shape.filter((d) => d === -1).length;
@@ -42,7 +53,18 @@ export function reshape(x: RingBuffer, shape: Shape): RingTensor {
   return new RingTensor(a.ring, s, a.data.slice());
 }
 
-/** Dimensions reordered: output dim i is input dim `perm[i]`. */
+/**
+ * Dimensions reordered: output dim i is input dim `perm[i]`. `RangeError` unless `perm` is
+ * a permutation of the dims (negative ones count from the end).
+ *
+ * @example
+ * ```ts
+ * import { permute } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n, 3n, 4n, 5n, 6n], [1, 2, 3]);
+ * console.log(permute(a, [2, 0, 1]).shape); // [3, 1, 2]
+ * ```
+ */
 export function permute(x: RingBuffer, perm: readonly number[]): RingTensor {
   const a = asCpu(x, "permute");
   if (perm.length !== a.rank) {
@@ -63,7 +85,17 @@ export function permute(x: RingBuffer, perm: readonly number[]): RingTensor {
   return out;
 }
 
-/** Swaps dims `d0` and `d1` (the last two by default). */
+/**
+ * Swaps dims `d0` and `d1` (the last two by default); `RangeError` for an axis out of range.
+ *
+ * @example
+ * ```ts
+ * import { transpose } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n, 3n, 4n], [2, 2]);
+ * console.log(transpose(a).toBigInts()); // [1n, 3n, 2n, 4n]
+ * ```
+ */
 export function transpose(x: RingBuffer, d0 = -2, d1 = -1): RingTensor {
   const a = asCpu(x, "transpose");
   const i = axisOf(d0, a.rank, "transpose"), j = axisOf(d1, a.rank, "transpose");
@@ -73,7 +105,18 @@ export function transpose(x: RingBuffer, d0 = -2, d1 = -1): RingTensor {
   return permute(a, perm);
 }
 
-/** The block starting at `begin` with sizes `size` (-1: to the end of the dim). */
+/**
+ * The block starting at `begin` with sizes `size` (-1: to the end of the dim); `RangeError`
+ * when it does not fit.
+ *
+ * @example
+ * ```ts
+ * import { slice } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n, 3n, 4n, 5n, 6n], [2, 3]);
+ * console.log(slice(a, [0, 1], [-1, 2]).toBigInts()); // [2n, 3n, 5n, 6n]
+ * ```
+ */
 export function slice(
   x: RingBuffer,
   begin: readonly number[],
@@ -104,7 +147,18 @@ export function slice(
   return out;
 }
 
-/** Concatenation along `axis`; every other dim must agree. */
+/**
+ * Concatenation along `axis`; every other dim and the ring must agree (`TypeError` naming
+ * all the shapes otherwise).
+ *
+ * @example
+ * ```ts
+ * import { concat } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n], [1, 2]);
+ * console.log(concat([a, a], 0).shape); // [2, 2]
+ * ```
+ */
 export function concat(list: readonly RingBuffer[], axis: number): RingTensor {
   if (list.length === 0) throw new TypeError("concat: needs at least one tensor");
   const ts = list.map((b) => asCpu(b, "concat"));
@@ -133,7 +187,17 @@ export function concat(list: readonly RingBuffer[], axis: number): RingTensor {
   return out;
 }
 
-/** Stacks tensors of one shape along a new dim `axis` (in [-rank-1, rank]). */
+/**
+ * Stacks tensors of one shape along a new dim `axis` (in [-rank-1, rank]).
+ *
+ * @example
+ * ```ts
+ * import { stack } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n], [2]);
+ * console.log(stack([a, a], 1).toBigInts()); // [1n, 1n, 2n, 2n]
+ * ```
+ */
 export function stack(list: readonly RingBuffer[], axis: number): RingTensor {
   if (list.length === 0) throw new TypeError("stack: needs at least one tensor");
   const ts = list.map((b) => asCpu(b, "stack"));
@@ -153,7 +217,18 @@ export function stack(list: readonly RingBuffer[], axis: number): RingTensor {
   return concat(ts.map((t) => new RingTensor(t.ring, shape, t.data)), ax);
 }
 
-/** Pads dim i with `pads[i] = [before, after]` elements of `value` (default 0). */
+/**
+ * Pads dim i with `pads[i] = [before, after]` elements of `value` (default 0, taken mod
+ * 2^ring).
+ *
+ * @example
+ * ```ts
+ * import { pad } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n], [1]);
+ * console.log(pad(a, [[1, 2]], -1n).toBigInts(true)); // [-1n, 1n, -1n, -1n]
+ * ```
+ */
 export function pad(
   x: RingBuffer,
   pads: readonly (readonly [number, number])[],
@@ -181,7 +256,18 @@ export function pad(
   return out;
 }
 
-/** Index-select along `axis`; negative indices count from the end, others are RangeErrors. */
+/**
+ * Index-select along `axis`; negative indices count from the end, others out of range are
+ * `RangeError`s.
+ *
+ * @example
+ * ```ts
+ * import { gather } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n, 3n], [3]);
+ * console.log(gather(a, [2, -3, 2], 0).toBigInts()); // [3n, 1n, 3n]
+ * ```
+ */
 export function gather(x: RingBuffer, indices: ArrayLike<number>, axis: number): RingTensor {
   const a = asCpu(x, "gather");
   const ax = axisOf(axis, a.rank, "gather");
@@ -212,7 +298,17 @@ export function gather(x: RingBuffer, indices: ArrayLike<number>, axis: number):
   return out;
 }
 
-/** Materialised broadcast of `a` to `shape` (NumPy rules; -1 keeps a dim of `a`). */
+/**
+ * Materialised broadcast of `a` to `shape` (NumPy rules; -1 keeps a dim of `a`).
+ *
+ * @example
+ * ```ts
+ * import { expand } from "./layout.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const a = RingTensor.fromBigInts([1n, 2n], [2]);
+ * console.log(expand(a, [2, -1]).toBigInts()); // [1n, 2n, 1n, 2n]
+ * ```
+ */
 export function expand(x: RingBuffer, shape: Shape): RingTensor {
   const a = asCpu(x, "expand");
   const off = shape.length - a.rank;
