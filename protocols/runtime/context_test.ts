@@ -5,6 +5,9 @@ import { createContext } from "./context.ts";
 import { runParties } from "./run_parties.ts";
 import { semi2k } from "../semi2k.ts";
 import { ttp } from "../dealers/ttp.ts";
+import { RingTensor } from "@sharetensor/core/ring";
+import { Op } from "./op.ts";
+import { SecretTensor } from "../secret_tensor.ts";
 
 function close(a: Float64Array | null, b: number[], tol: number) {
   assert.ok(a, "expected a value");
@@ -95,4 +98,27 @@ Deno.test("context: ops issued together share a round under latency", async () =
     return ctx.stats().rounds - s0;
   }, { network: { latencyMs: 2 } });
   assert.deepEqual(out, [1, 1]);
+});
+
+Deno.test("context: privateInput shares local values inside a kernel without messages", async () => {
+  const out = await runParties(3, async (ctx) => {
+    const op = new Op(ctx, "t", "test");
+    const mine = ctx.device.upload(RingTensor.fromBigInts([BigInt(ctx.rank + 1) * 5n], [1]));
+    const shares = [0, 1, 2].map((from) =>
+      new SecretTensor(
+        ctx,
+        "binary",
+        op.privateInput(from, ctx.rank === from ? mine : null, [1], "binary"),
+        0,
+      )
+    );
+    await ctx.flush();
+    const sent = ctx.stats().bytesSent;
+    const vals = await Promise.all(shares.map((s) => s.revealRing()));
+    return { sent, vals: vals.map((v) => v!.toBigInts()[0]) };
+  });
+  for (const o of out) {
+    assert.equal(o.sent, 0);
+    assert.deepEqual(o.vals, [5n, 10n, 15n]);
+  }
 });

@@ -16,6 +16,8 @@
  * @module
  */
 import type { RingBuffer } from "@sharetensor/core/device";
+import type { Shape } from "@sharetensor/core/shape";
+import type { ShareKind } from "@sharetensor/core/share";
 import type { Context } from "./context.ts";
 import { tensorBytes } from "./frame.ts";
 
@@ -30,6 +32,7 @@ export class Op {
   #round = 0;
   #child = 0;
   #dealer = 0;
+  #input = 0;
 
   /** Internal: made by `Context.run` and {@linkcode Op.run}. */
   constructor(ctx: Context, id: string, name: string) {
@@ -60,6 +63,21 @@ export class Op {
       sends,
       recvFrom,
     );
+  }
+
+  /**
+   * A secret sharing of a value that party `from` holds locally (others pass null), made
+   * inside a kernel without any message: the owner's share is its value plus its part of
+   * a pairwise-seeded zero sharing (XOR for `binary`), the others' are their parts. The
+   * kernel itself must make sure the parties agree on the shape (its next round's header
+   * does). Example: a2b, where each party inputs its own arithmetic share as binary.
+   */
+  privateInput(from: number, value: RingBuffer | null, shape: Shape, kind: ShareKind): RingBuffer {
+    const d = this.ctx.device;
+    const mask = this.ctx.zeroShare(`in/${this.id}/${this.#input++}`, shape, kind);
+    if (this.ctx.rank !== from) return mask;
+    if (!value) throw new TypeError(`privateInput: party ${from} owns the value but passed none`);
+    return kind === "binary" ? d.xor(value, mask) : d.add(value, mask);
   }
 
   /** Runs kernel `name` in a child scope (sub-steps of a kernel). */
