@@ -1,0 +1,226 @@
+/**
+ * Frame encryption of a secure channel: one key per direction, the frame's sequence
+ * number as the nonce, so a replayed, reordered, dropped, truncated or forged frame fails
+ * authentication.
+ *
+ * Suites (every party of a cluster must use the same one; the handshake checks):
+ * - `"chacha20-hmac-sha256"` (default): ChaCha20 encryption then HMAC-SHA256 (truncated to
+ *   16 bytes) over `seq || length || ciphertext`, with independent keys (encrypt-then-MAC,
+ *   as in RFC 7366). Chosen because it is the fastest authenticated encryption that
+ *   `node:crypto` offers in Deno 2.9: about 0.9 GB/s on one core here, against about
+ *   0.1-0.2 GB/s for AES-256-GCM and 0.3 GB/s for ChaCha20-Poly1305 (no AES-NI or vector
+ *   Poly1305 in Deno's Rust back end).
+ * - `"aes-256-gcm"`: standard AEAD, nonce `0^4 || seq`, additional data `seq || length`.
+ * - `"insecure"`: no encryption or authentication (loopback benchmarks only).
+ *
+ * @example
+ * ```ts
+ * import { createFrameCipher } from "@sharetensor/net/tcp";
+ * const key = new Uint8Array(64).fill(7);
+ * const a = createFrameCipher("chacha20-hmac-sha256", key, 1);
+ * const b = createFrameCipher("chacha20-hmac-sha256", key, 0);
+ * const [, ct, tag] = a.seal(new Uint8Array([1, 2, 3]));
+ * const body = new Uint8Array([...ct, ...tag]);
+ * console.log(b.open(body)); // Uint8Array [1, 2, 3]
+ * ```
+ * @module
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  timingSafeEqual,
+} from "node:crypto";
+import { FrameDecodeError } from "@sharetensor/core/errors";
+import { frameHeader } from "./frame.ts";
+
+/** Names of the frame encryption suites. */
+export type CipherSuite = "chacha20-hmac-sha256" | "aes-256-gcm" | "insecure";
+
+/** Every suite name, for validation. */
+export const CIPHER_SUITES: readonly CipherSuite[] = [
+  "chacha20-hmac-sha256",
+  "aes-256-gcm",
+  "insecure",
+];
+
+/** Authentication tag length of the encrypting suites. */
+export const TAG_BYTES = 16;
+
+/** Bytes of key material per direction (encryption key, then MAC key). */
+export const DIRECTION_KEY_BYTES = 64;
+
+/** Seals outgoing or opens incoming frames of one direction of one link. */
+export interface FrameCipher {
+  /** The suite. */
+  readonly suite: CipherSuite;
+  /** Body bytes added to each frame (the tag). */
+  readonly overhead: number;
+  /** Number of frames sealed or opened so far (the next sequence number). */
+  readonly seq: number;
+  /** Encrypts the next frame: `[u32 length header, ciphertext, tag]` to write in order. */
+  seal(plain: Uint8Array): Uint8Array[];
+  /** Authenticates and decrypts the next frame body; `FrameDecodeError` when it fails. */
+  open(body: Uint8Array): Uint8Array;
+}
+
+function seqBytes(seq: number, len: number): Uint8Array {
+  const b = new Uint8Array(12);
+  const v = new DataView(b.buffer);
+  v.setBigUint64(0, BigInt(seq));
+  v.setUint32(8, len);
+  return b;
+}
+
+class ChaChaHmac implements FrameCipher {
+  readonly suite = "chacha20-hmac-sha256";
+  readonly overhead = TAG_BYTES;
+  seq = 0;
+  readonly #enc: Uint8Array;
+  readonly #mac: Uint8Array;
+  readonly #peer: number;
+  constructor(key: Uint8Array, peer: number) {
+    this.#enc = key.slice(0, 32);
+    this.#mac = key.slice(32, 64);
+    this.#peer = peer;
+  }
+  #iv(seq: number): Uint8Array {
+    // OpenSSL layout: 32-bit little-endian block counter (0), then the 96-bit nonce 0^4||seq.
+    const iv = new Uint8Array(16);
+    new DataView(iv.buffer).setBigUint64(8, BigInt(seq));
+    return iv;
+  }
+  #tag(seq: number, ct: Uint8Array): Uint8Array {
+    const h = createHmac("sha256", this.#mac);
+    h.update(seqBytes(seq, ct.length + TAG_BYTES));
+    h.update(ct);
+    const d = h.digest();
+    return new Uint8Array(d.buffer, d.byteOffset, TAG_BYTES);
+  }
+  seal(plain: Uint8Array): Uint8Array[] {
+    const seq = this.seq++;
+    const ct = createCipheriv("chacha20", this.#enc, this.#iv(seq)).update(plain);
+    return [frameHeader(ct.length + TAG_BYTES), ct, this.#tag(seq, ct)];
+  }
+  open(body: Uint8Array): Uint8Array {
+    if (body.length < TAG_BYTES) {
+      throw new FrameDecodeError(this.#peer, `frame of ${body.length} bytes is shorter than a tag`);
+    }
+    const seq = this.seq;
+    const ct = body.subarray(0, body.length - TAG_BYTES);
+    const tag = this.#tag(seq, ct);
+    if (!timingSafeEqual(tag, body.subarray(body.length - TAG_BYTES))) {
+      throw new FrameDecodeError(
+        this.#peer,
+        `authentication failed for frame #${seq} of ${body.length} bytes (forged, replayed, reordered or corrupted)`,
+      );
+    }
+    this.seq++;
+    return createCipheriv("chacha20", this.#enc, this.#iv(seq)).update(ct);
+  }
+}
+
+class AesGcm implements FrameCipher {
+  readonly suite = "aes-256-gcm";
+  readonly overhead = TAG_BYTES;
+  seq = 0;
+  readonly #key: Uint8Array;
+  readonly #peer: number;
+  constructor(key: Uint8Array, peer: number) {
+    this.#key = key.slice(0, 32);
+    this.#peer = peer;
+  }
+  #nonce(seq: number): Uint8Array {
+    const n = new Uint8Array(12);
+    new DataView(n.buffer).setBigUint64(4, BigInt(seq));
+    return n;
+  }
+  seal(plain: Uint8Array): Uint8Array[] {
+    const seq = this.seq++;
+    const c = createCipheriv("aes-256-gcm", this.#key, this.#nonce(seq));
+    c.setAAD(seqBytes(seq, plain.length + TAG_BYTES));
+    const ct = c.update(plain);
+    const fin = c.final();
+    const body = fin.length ? new Uint8Array([...ct, ...fin]) : ct;
+    return [frameHeader(body.length + TAG_BYTES), body, new Uint8Array(c.getAuthTag())];
+  }
+  open(body: Uint8Array): Uint8Array {
+    if (body.length < TAG_BYTES) {
+      throw new FrameDecodeError(this.#peer, `frame of ${body.length} bytes is shorter than a tag`);
+    }
+    const seq = this.seq;
+    const d = createDecipheriv("aes-256-gcm", this.#key, this.#nonce(seq));
+    d.setAAD(seqBytes(seq, body.length));
+    d.setAuthTag(body.subarray(body.length - TAG_BYTES));
+    const pt = d.update(body.subarray(0, body.length - TAG_BYTES));
+    try {
+      d.final();
+    } catch (e) {
+      throw new FrameDecodeError(
+        this.#peer,
+        `authentication failed for frame #${seq} of ${body.length} bytes (forged, replayed, reordered or corrupted)`,
+        { cause: e },
+      );
+    }
+    this.seq++;
+    return pt;
+  }
+}
+
+class Plain implements FrameCipher {
+  readonly suite = "insecure";
+  readonly overhead = 0;
+  seq = 0;
+  seal(plain: Uint8Array): Uint8Array[] {
+    this.seq++;
+    return [frameHeader(plain.length), plain];
+  }
+  open(body: Uint8Array): Uint8Array {
+    this.seq++;
+    return body;
+  }
+}
+
+/**
+ * A frame cipher of `suite` for one direction. `key` is {@linkcode DIRECTION_KEY_BYTES}
+ * bytes from {@linkcode deriveDirectionKeys}; errors name `peer`.
+ *
+ * @example
+ * ```ts
+ * import { createFrameCipher } from "@sharetensor/net/tcp";
+ * console.log(createFrameCipher("aes-256-gcm", new Uint8Array(64), 1).overhead); // 16
+ * ```
+ */
+export function createFrameCipher(suite: CipherSuite, key: Uint8Array, peer: number): FrameCipher {
+  if (suite === "insecure") return new Plain();
+  if (key.length !== DIRECTION_KEY_BYTES) {
+    throw new RangeError(`direction key must be ${DIRECTION_KEY_BYTES} bytes, got ${key.length}`);
+  }
+  if (suite === "chacha20-hmac-sha256") return new ChaChaHmac(key, peer);
+  if (suite === "aes-256-gcm") return new AesGcm(key, peer);
+  throw new TypeError(`unknown cipher suite ${JSON.stringify(suite)}; use one of ${CIPHER_SUITES}`);
+}
+
+/**
+ * HKDF-SHA256 of the ECDH secret, salted with the handshake transcript hash: the keys of
+ * the initiator-to-responder and responder-to-initiator directions.
+ *
+ * @example
+ * ```ts
+ * import { deriveDirectionKeys } from "@sharetensor/net/tcp";
+ * const k = deriveDirectionKeys(new Uint8Array(32), new Uint8Array(32), "aes-256-gcm");
+ * console.log(k.initiatorToResponder.length, k.responderToInitiator.length); // 64 64
+ * ```
+ */
+export function deriveDirectionKeys(
+  sharedSecret: Uint8Array,
+  transcriptHash: Uint8Array,
+  suite: CipherSuite,
+): { initiatorToResponder: Uint8Array; responderToInitiator: Uint8Array } {
+  const k = (dir: string) =>
+    new Uint8Array(
+      hkdfSync("sha256", sharedSecret, transcriptHash, `sharetensor/1 ${suite} ${dir}`, 64),
+    );
+  return { initiatorToResponder: k("i2r"), responderToInitiator: k("r2i") };
+}
