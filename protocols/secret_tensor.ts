@@ -201,7 +201,7 @@ export class SecretTensor implements ShareTensor {
     const target = Math.max(this.fracBits, Math.min(f, this.ctx.fracBits));
     if (f === target) return this.#wrap(buf, f);
     if (this.ctx.size === 2) return this.#wrap(truncLocal(this.ctx, buf, f - target), target);
-    if (f > 2 * Math.max(this.ctx.fracBits, 1) + this.fracBits) {
+    if (f > 2 * this.ctx.fracBits) {
       throw new RangeError(
         `mulPublic: ${f} fractional bits would overflow; await x.truncate() first`,
       );
@@ -211,6 +211,7 @@ export class SecretTensor implements ShareTensor {
 
   /** Sum over `dims` (all when omitted). */
   sum(dims?: number | readonly number[], keepDims = false): SecretTensor {
+    this.need("arithmetic", "sum");
     const ds = dims === undefined ? undefined : typeof dims === "number" ? [dims] : dims;
     return this.#wrap(this.ctx.device.sum(this.buf, ds, keepDims));
   }

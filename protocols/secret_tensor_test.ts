@@ -155,3 +155,26 @@ Deno.test("secret tensor: share then reveal is the identity (property)", async (
     { numRuns: 25 },
   );
 });
+
+Deno.test("secret tensor: lazy truncation on 3 parties (public products keep their bits until truncate)", async () => {
+  const out = await runParties(3, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? [3, -1.5] : null, { from: 0, shape: [2] });
+    const half = x.mulPublic(0.5);
+    assert.equal(half.fracBits, 32);
+    assert.throws(() => half.mulPublic(0.5), RangeError);
+    const t = await half.truncate();
+    assert.equal(t.fracBits, 16);
+    const y = await half.mul(x); // the product truncates back to 16 bits
+    assert.equal(y.fracBits, 16);
+    return await Promise.all([
+      half.reveal(),
+      t.mulPublic(0.5).truncate().then((v) => v.reveal()),
+      y.reveal(),
+    ]);
+  });
+  for (const [h, q, y] of out) {
+    close(h, [1.5, -0.75], 0);
+    close(q, [0.75, -0.375], 2 * ULP);
+    close(y, [4.5, 1.125], ULP);
+  }
+});

@@ -15,10 +15,10 @@
  *
  * @example
  * ```ts
- * import { runParties } from "@sharetensor/protocols";
+ * import { runParties, type SecretTensor } from "@sharetensor/protocols";
  * const out = await runParties(3, async (ctx) => {
  *   const x = await ctx.share(ctx.rank === 0 ? [1.25] : null, { from: 0, shape: [1], fracBits: 24 });
- *   return await (await ctx.run("trunc_a", x, 8)).reveal(); // now 16 fractional bits
+ *   return await (await ctx.run<SecretTensor>("trunc_a", x, 8)).reveal(); // now 16 fractional bits
  * });
  * console.log(out[0]); // Float64Array [1.25]
  * ```

@@ -1,0 +1,195 @@
+/**
+ * The communicating steps under the comparison kernels, on bit planes (see `planes.ts`):
+ *
+ * - {@linkcode andFn}: one round of plane ANDs as one `and_bb` over the planes packed
+ *   into ring words (so a round costs (n - 1) * 2 bits per ANDed bit and party);
+ * - {@linkcode inputPlanes}: each party's arithmetic share is a valid XOR sharing of
+ *   itself when the others hold 0, so the n shares enter a circuit as n words, free;
+ * - {@linkcode openPlane} / {@linkcode b2aPlane}: a shared bit plane to an arithmetic 0/1
+ *   with a dealer random bit r shared both ways: open c = b ^ r (one round, one bit per
+ *   element), then b = r + c - 2cr;
+ * - {@linkcode MulBit}: b * y for a shared bit b and an arithmetic y in ONE round after b
+ *   is known: the Beaver product r * y with the same random bit r is computed ahead (its
+ *   opening of r - A and y - B can share a round with the circuit that makes b), then
+ *   b * y = c y + (1 - 2c) r y once c = b ^ r is open.
+ *
+ * Sub-steps that run concurrently get their own scopes ({@linkcode sub}) so that every
+ * party derives the same round keys whatever the timing.
+ *
+ * @example
+ * ```ts
+ * import { andBytes } from "./bit_ops.ts";
+ * console.log(andBytes(2, 181, 1, 64)); // 1456: 181 planes of one word (32 elements)
+ * ```
+ * @module
+ */
+import type { RingBuffer } from "@sharetensor/core/device";
+import type { Ring } from "@sharetensor/core/ring";
+import { RingTensor } from "@sharetensor/core/ring";
+import { broadcastShapes, numel, type Shape } from "@sharetensor/core/shape";
+import { Op } from "../runtime/op.ts";
+import { openAll, peersOf } from "../runtime/open.ts";
+import { shapeHash } from "../runtime/shapes.ts";
+import { SecretTensor } from "../secret_tensor.ts";
+import { beaverCombine } from "../kernels/beaver.ts";
+import type { AndFn } from "./circuits.ts";
+import { lowPlane, planeToTensor, strideOf, toPlanes, xorPlane } from "./planes.ts";
+
+/** A child scope `label` of `op` (labels must be unique within one op). */
+export function sub(op: Op, label: string): Op {
+  return new Op(op.ctx, `${op.id}/${label}`, op.name);
+}
+
+/** Payload bytes one party sends for a round ANDing `planes` planes of `stride` words. */
+export function andBytes(n: number, planes: number, stride: number, ring: Ring): number {
+  const w32 = planes * stride;
+  const words = ring === 64 ? Math.ceil(w32 / 2) : w32;
+  return (n - 1) * 2 * words * ring / 8;
+}
+
+/** Payload bytes of a circuit with the given per-round plane counts. */
+export function scheduleBytes(n: number, rounds: number[], stride: number, ring: Ring): number {
+  return rounds.reduce((s, p) => s + andBytes(n, p, stride, ring), 0);
+}
+
+/** Payload bytes of opening a plane of `count` bits. */
+export function openBytes(n: number, count: number): number {
+  return (n - 1) * Math.ceil(count / 8);
+}
+
+function pack(ps: Uint32Array[], ring: Ring): RingTensor {
+  const s = ps[0].length;
+  const w32 = ps.length * s;
+  const words = ring === 64 ? Math.ceil(w32 / 2) : w32;
+  const buf = new Uint32Array(words * ring / 32);
+  for (let i = 0; i < ps.length; i++) buf.set(ps[i], i * s);
+  const data = ring === 64 ? new BigUint64Array(buf.buffer) : buf;
+  return new RingTensor(ring, [words], data);
+}
+
+/** The AND round of `op`'s circuit: one `and_bb` over the packed planes. */
+export function andFn(op: Op): AndFn {
+  return async (xs, ys) => {
+    const { ctx } = op;
+    const d = ctx.device;
+    const x = new SecretTensor(ctx, "binary", d.upload(pack(xs, ctx.ring)), 0);
+    const y = new SecretTensor(ctx, "binary", d.upload(pack(ys, ctx.ring)), 0);
+    const z = await op.run<SecretTensor>("and_bb", x, y);
+    const t = await d.download(z.buf);
+    const w = new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length * ctx.ring / 32);
+    const s = xs[0].length;
+    return xs.map((_, i) => w.subarray(i * s, (i + 1) * s));
+  };
+}
+
+/**
+ * The circuit inputs of an arithmetic share: `ring` planes per party, this party's share
+ * at its rank and zero planes elsewhere. `negLast` negates the last party's word first.
+ */
+export async function inputPlanes(
+  x: SecretTensor,
+  negLast = false,
+): Promise<{ inputs: Uint32Array[][]; zero: Uint32Array }> {
+  const { ctx } = x;
+  const d = ctx.device;
+  const own = negLast && ctx.rank === ctx.size - 1 ? d.neg(x.buf) : x.buf;
+  const mine = toPlanes(await d.download(own));
+  const zero = new Uint32Array(strideOf(x.size));
+  const inputs: Uint32Array[][] = [];
+  for (let p = 0; p < ctx.size; p++) inputs.push(p === ctx.rank ? mine : mine.map(() => zero));
+  return { inputs, zero };
+}
+
+/** Opens a shared plane of `count` bits to everyone (one round, packed bits). */
+export async function openPlane(op: Op, plane: Uint32Array, count: number): Promise<Uint32Array> {
+  const { ctx } = op;
+  const nb = Math.ceil(count / 8);
+  const bytes = new Uint8Array(plane.buffer, plane.byteOffset, plane.byteLength).slice(0, nb);
+  const peers = peersOf(ctx.rank, ctx.size);
+  const got = await op.exchange(
+    new Map(peers.map((p) => [p, [bytes]])),
+    peers,
+    shapeHash(ctx.ring, [[count]], "plane"),
+  );
+  const acc = new Uint8Array(plane.length * 4);
+  acc.set(bytes);
+  for (const p of peers) {
+    const g = got.get(p)!;
+    for (let i = 0; i < nb; i++) acc[i] ^= g[i];
+  }
+  return new Uint32Array(acc.buffer);
+}
+
+/** Dealer random bits r for `shape`: r's plane and its arithmetic share. */
+export async function randPlane(
+  op: Op,
+  shape: Shape,
+): Promise<{ plane: Uint32Array; arith: RingBuffer }> {
+  const { ctx } = op;
+  const r = await ctx.dealer.randBits(op.dealerKey(), shape, ctx.ring);
+  return { plane: lowPlane(await ctx.device.download(r.binary)), arith: r.arith };
+}
+
+/** A public 0/1 plane as a ring tensor of `shape` on the device. */
+export function publicBits(op: Op, c: Uint32Array, shape: Shape): RingBuffer {
+  return op.ctx.device.upload(planeToTensor(c, op.ctx.ring, shape));
+}
+
+/** Arithmetic shares (0 fractional bits) of the bits of a shared plane of `shape`. */
+export async function b2aPlane(op: Op, plane: Uint32Array, shape: Shape): Promise<RingBuffer> {
+  const { ctx } = op;
+  const d = ctx.device;
+  const r = await randPlane(op, shape);
+  const c = publicBits(op, await openPlane(op, xorPlane(plane, r.plane), numel(shape)), shape);
+  const z = d.sub(r.arith, d.mulScalar(d.mul(r.arith, c), 2n));
+  return ctx.rank === 0 ? d.add(z, c) : z;
+}
+
+/** Rounds of {@linkcode MulBit} after the bit is known. */
+export const MUL_BIT_ROUNDS = 1;
+
+/** Payload bytes of {@linkcode MulBit} for a bit of `bits` elements and y of `ys` elements. */
+export function mulBitBytes(n: number, bits: number, ys: number, ring: Ring): number {
+  return (n - 1) * (bits + ys) * ring / 8 + openBytes(n, bits);
+}
+
+/**
+ * b * y for a shared bit b (a plane over `bitShape`) and an arithmetic y whose shape
+ * broadcasts with it. `start` opens the Beaver masks of r * y at once (one round that
+ * other work can share); `finish(b)` opens b ^ r (one round) and combines locally.
+ */
+export class MulBit {
+  readonly #op: Op;
+  readonly #shape: Shape;
+  readonly #out: Shape;
+  readonly #ready: Promise<{ r: { plane: Uint32Array; arith: RingBuffer }; ry: RingBuffer }>;
+  readonly #y: SecretTensor;
+
+  /** Starts r * y in scope `op` (give it its own scope). */
+  constructor(op: Op, bitShape: Shape, y: SecretTensor) {
+    this.#op = op;
+    this.#shape = bitShape;
+    this.#y = y;
+    this.#out = broadcastShapes(bitShape, y.shape);
+    this.#ready = (async () => {
+      const { ctx } = op;
+      const d = ctx.device;
+      const r = await randPlane(op, bitShape);
+      const t = await ctx.dealer.mulTriple(op.dealerKey(), bitShape, y.shape, ctx.ring);
+      const [e, f] = await openAll(op, [d.sub(r.arith, t.a), d.sub(y.buf, t.b)], "arithmetic");
+      return { r, ry: beaverCombine(op, (u, v) => d.mul(u, v), e, f, t) };
+    })();
+  }
+
+  /** b * y (y's fractional bits) once the shared bit plane b is known. */
+  async finish(b: Uint32Array): Promise<SecretTensor> {
+    const op = this.#op;
+    const d = op.ctx.device;
+    const { r, ry } = await this.#ready;
+    const c = publicBits(op, await openPlane(op, xorPlane(b, r.plane), numel(this.#shape)), this.#shape);
+    // b y = c y + (1 - 2c) r y
+    const oneMinus2c = d.sub(d.fill([], op.ctx.ring, 1n), d.mulScalar(c, 2n));
+    const z = d.add(d.mul(c, this.#y.buf), d.mul(oneMinus2c, ry));
+    return new SecretTensor(op.ctx, "arithmetic", d.expand(z, this.#out), this.#y.fracBits);
+  }
+}
