@@ -24,7 +24,13 @@ function sumAxis(a: RingTensor, axis: number): RingTensor {
   for (let i = axis + 1; i < shape.length; i++) post *= shape[i];
   shape[axis] = 1;
   const out = new RingTensor(a.ring, shape);
-  if (a.data instanceof BigUint64Array) {
+  if (a.data instanceof BigUint64Array && post === 1) {
+    // Rows: the running sum stays in o[p] (re-read, not a BigInt local, to stay native).
+    const s = a.data, o = out.data as BigUint64Array;
+    for (let p = 0; p < pre; p++) {
+      for (let j = 0; j < d; j++) o[p] = BigInt.asUintN(64, o[p] + s[p * d + j]);
+    }
+  } else if (a.data instanceof BigUint64Array) {
     const s = a.data, o = out.data as BigUint64Array;
     for (let p = 0; p < pre; p++) {
       const oi = p * post;
@@ -33,8 +39,15 @@ function sumAxis(a: RingTensor, axis: number): RingTensor {
         for (let q = 0; q < post; q++) o[oi + q] = BigInt.asUintN(64, o[oi + q] + s[si + q]);
       }
     }
-  } else {
+  } else if (post === 1) {
     const s = a.data, o = out.data as Uint32Array;
+    for (let p = 0; p < pre; p++) {
+      let acc = 0;
+      for (let j = 0; j < d; j++) acc = (acc + s[p * d + j]) >>> 0;
+      o[p] = acc;
+    }
+  } else {
+    const s = a.data as Uint32Array, o = out.data as Uint32Array;
     for (let p = 0; p < pre; p++) {
       const oi = p * post;
       for (let j = 0; j < d; j++) {

@@ -73,14 +73,24 @@ export function copyStrided(
 ): void {
   for (const d of shape) if (d === 0) return;
   const c = collapse(shape, [dstStrides, srcStrides]);
-  const sh = c.shape;
-  const [ds, ss] = c.strides;
+  let sh = c.shape, [ds, ss] = c.strides;
+  // A trailing pair of contiguous words (a Z_2^64 element) under a strided dimension is
+  // copied as a unit, so the inner loop runs over elements rather than pairs of words.
+  const pair = sh.length > 1 && sh[sh.length - 1] === 2 && ds[ds.length - 1] === 1 &&
+    ss[ss.length - 1] === 1;
+  if (pair) [sh, ds, ss] = [sh.slice(0, -1), ds.slice(0, -1), ss.slice(0, -1)];
   const r = sh.length - 1;
   const n = sh[r], dIn = ds[r], sIn = ss[r];
   const idx = new Array<number>(r).fill(0);
   let di = dstOff, si = srcOff;
   for (;;) {
-    if (dIn === 1 && sIn === 1 && n >= 16) {
+    if (pair) {
+      for (let j = 0; j < n; j++) {
+        const d = di + j * dIn, s = si + j * sIn;
+        dst[d] = src[s];
+        dst[d + 1] = src[s + 1];
+      }
+    } else if (dIn === 1 && sIn === 1 && n >= 16) {
       dst.set(src.subarray(si, si + n), di);
     } else {
       for (let j = 0; j < n; j++) dst[di + j * dIn] = src[si + j * sIn];
