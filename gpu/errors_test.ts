@@ -113,3 +113,19 @@ gpuTest("every bad call throws the same error class as on the CPU", (gpu) => {
     assert.deepEqual(kinds, [kinds[0], kinds[0]], `${what}: cpu ${kinds[0]}, webgpu ${kinds[1]}`);
   }
 });
+
+gpuTest("a WebGPU error surfaces as a rejected sync, then the device goes on", async (gpu) => {
+  const out = gpu.runtime.alloc(16);
+  gpu.runtime.run({
+    key: "test:broken",
+    wgsl: () => "this is not WGSL",
+    output: out,
+    inputs: [],
+    params: new Uint32Array([1]),
+    grid: [1, 1, 1],
+  });
+  await assert.rejects(gpu.sync(), /WebGPU error/);
+  gpu.runtime.release(out);
+  const t = RingTensor.fromBigInts([5n], [1]);
+  assert.deepEqual((await gpu.download(gpu.neg(gpu.upload(t)))).toBigInts(true), [-5n]);
+});

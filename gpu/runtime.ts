@@ -161,7 +161,12 @@ export class GpuRuntime {
   }
 
   #openPass(): GPUComputePassEncoder {
-    this.#encoder ??= this.device.createCommandEncoder();
+    if (!this.#encoder) {
+      this.#encoder = this.device.createCommandEncoder();
+      // Submit at the end of the current synchronous run: ops issued together share one
+      // submission, and the GPU starts while the caller awaits something else.
+      queueMicrotask(() => this.flush());
+    }
     this.#pass ??= this.#encoder.beginComputePass();
     return this.#pass;
   }
