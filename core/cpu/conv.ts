@@ -135,11 +135,11 @@ export function conv2d(
         }
       };
       // C = [Og, L] -> out[n0 + n, g Og + o, :, :]
-      const readC: ReadC = (heap, at, np) => {
+      const readC: ReadC = (heap, at, np, o0, rows) => {
         const h = heap as Uint32Array;
-        for (let o = 0; o < Og; o++) {
+        for (let o = o0; o < o0 + rows; o++) {
           for (let n = 0; n < nn; n++) {
-            const src = at + o * np + n * P;
+            const src = at + (o - o0) * np + n * P;
             od.set(h.subarray(src, src + P), ((n0 + n) * O + g * Og + o) * P);
           }
         }

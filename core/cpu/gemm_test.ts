@@ -78,4 +78,32 @@ for (const ring of [64, 32] as const) {
       { numRuns: 2 },
     );
   });
+
+  Deno.test(`wasm gemm in row blocks (small scratch) matches one pass (Z_2^${ring})`, () => {
+    const es = ring === 64 ? 8 : 4;
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 })),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 3 }),
+        ([m, k], n, extraRows) => {
+          const a = Array.from({ length: m * k }, (_, i) => BigInt(i + 1) * 0x9e3779b97f4a7c15n);
+          const b = Array.from({ length: k * n }, (_, i) => BigInt(i + 3) * 0xc2b2ae3d27d4eb4fn);
+          const A = toT({ ring, shape: [m, k], v: a }), B = toT({ ring, shape: [k, n], v: b });
+          const want = refMatmul(fromT(A), fromT(B));
+          // Scratch for B plus (1 + extraRows) panels of 4 rows.
+          const np = Math.ceil(n / (32 / es)) * (32 / es);
+          const scratch = 2 * k * np * es + 4 * (1 + extraRows) * (2 * k + np) * es;
+          const c = toT({ ring, shape: [m, n], v: Array(m * n).fill(0n) });
+          gemmWasm(ring, A.data, 0, B.data, 0, c.data, 0, m, k, n, scratch);
+          assert.deepEqual(fromT(c), want);
+          assert.throws(
+            () => gemmWasm(ring, A.data, 0, B.data, 0, c.data, 0, m, k, n, 64),
+            RangeError,
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 }

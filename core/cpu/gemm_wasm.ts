@@ -223,8 +223,15 @@ export function zeroFill(d: RingData, from: number, to: number): void {
  */
 export type WriteB = (heap: RingData, at: number, np: number) => void;
 
-/** Reads the m x n result from `heap` (elements) at `at`, rows `np >= n` elements apart. */
-export type ReadC = (heap: RingData, at: number, np: number) => void;
+/**
+ * Reads rows [i0, i0 + rows) of the m x n result from `heap` (elements): row i0 starts at
+ * `at`, rows are `np >= n` elements apart. Called once, or once per block of rows when the
+ * product is too large for one pass.
+ */
+export type ReadC = (heap: RingData, at: number, np: number, i0: number, rows: number) => void;
+
+/** Most bytes of WebAssembly memory one pass may use; larger products run in row blocks. */
+const MAX_SCRATCH = 1 << 30;
 
 /**
  * `C = A[aOff..] (m x k) @ B (k x n)` mod 2^ring with the WebAssembly SIMD kernel, where B
@@ -252,11 +259,29 @@ export function gemmStaged(
   n: number,
   writeB: WriteB,
   readC: ReadC,
+  maxScratch = MAX_SCRATCH,
 ): void {
   const w = instance();
   const es = ring === 64 ? 8 : 4;
   const W = (V * 16) / es;
-  const mp = ceil(m, R), np = ceil(n, W);
+  const np = ceil(n, W);
+  const bBytes = 2 * k * np * es, rowBytes = (2 * k + np) * es; // B (raw, packed); per A row
+  if (bBytes + ceil(m, R) * rowBytes > maxScratch) {
+    const rows = Math.floor((maxScratch - bBytes) / rowBytes / R) * R;
+    if (rows < R) {
+      throw new RangeError(
+        `gemm: B of ${k} x ${n} does not fit the ${maxScratch} bytes of WebAssembly scratch`,
+      );
+    }
+    for (let i0 = 0; i0 < m; i0 += rows) {
+      const mm = Math.min(rows, m - i0);
+      gemmStaged(ring, a, aOff + i0 * k, mm, k, n, writeB, (heap, at, np2, j0, cnt) => {
+        readC(heap, at, np2, i0 + j0, cnt);
+      }, maxScratch);
+    }
+    return;
+  }
+  const mp = ceil(m, R);
   // Layout (bytes): raw A [mp, k] | raw B [k, np] | packed A | packed B | C [mp, np]
   const rawA = 0, rawB = rawA + mp * k * es, pA = rawB + k * np * es;
   const pB = pA + mp * k * es, pC = pB + k * np * es, end = pC + mp * np * es;
@@ -276,7 +301,7 @@ export function gemmStaged(
     w.packB32(rawB, pB, k, np * es);
     w.gemm32(pA, pB, pC, mp, k, np);
   }
-  readC(heap, pC / es, np);
+  readC(heap, pC / es, np, 0, m);
 }
 
 /**
@@ -302,6 +327,7 @@ export function gemmWasm(
   m: number,
   k: number,
   n: number,
+  maxScratch = MAX_SCRATCH,
 ): void {
   if (m === 0 || n === 0 || k === 0) {
     zeroFill(c, cOff, cOff + m * n);
@@ -315,9 +341,9 @@ export function gemmWasm(
       zeroFill(heap, at, at + k * np);
       for (let p = 0; p < k; p++) h.set(B.subarray(bOff + p * n, bOff + p * n + n), at + p * np);
     }
-  }, (heap, at, np) => {
-    const h = heap as Uint32Array;
-    if (np === n) C.set(h.subarray(at, at + m * n), cOff);
-    else for (let i = 0; i < m; i++) C.set(h.subarray(at + i * np, at + i * np + n), cOff + i * n);
-  });
+  }, (heap, at, np, i0, rows) => {
+    const h = heap as Uint32Array, o = cOff + i0 * n;
+    if (np === n) C.set(h.subarray(at, at + rows * n), o);
+    else for (let i = 0; i < rows; i++) C.set(h.subarray(at + i * np, at + i * np + n), o + i * n);
+  }, maxScratch);
 }
