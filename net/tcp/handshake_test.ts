@@ -54,7 +54,6 @@ const hsOpts = (
 
 /** Party 0 dials party 1 with the given options; resolves both outcomes. */
 async function handshake(
-  cluster: Cluster,
   init: HandshakeOptions,
   resp: HandshakeOptions,
   mayDial: (id: number) => boolean = (id) => id === 0,
@@ -73,13 +72,13 @@ async function handshake(
 Deno.test("handshake: an impostor without the private key is refused on both ends", async () => {
   const { cluster, keys } = localCluster(2);
   const fake = generateKeyPair();
-  const [r, i] = await handshake(cluster, hsOpts(cluster, 0, fake), hsOpts(cluster, 1, keys[1]));
+  const [r, i] = await handshake(hsOpts(cluster, 0, fake), hsOpts(cluster, 1, keys[1]));
   assert.ok(r.status === "rejected" && r.reason instanceof HandshakeError && r.reason.peer === 0);
   assert.match(r.reason.message, /signature of party 0 does not verify/);
   assert.ok(i.status === "rejected" && i.reason instanceof HandshakeError && i.reason.peer === 1);
   assert.match(i.reason.message, /peer refused/);
   // And a responder without party 1's key is caught by the initiator.
-  const [r2, i2] = await handshake(cluster, hsOpts(cluster, 0, keys[0]), hsOpts(cluster, 1, fake));
+  const [r2, i2] = await handshake(hsOpts(cluster, 0, keys[0]), hsOpts(cluster, 1, fake));
   assert.ok(i2.status === "rejected" && i2.reason instanceof HandshakeError);
   assert.match(i2.reason.message, /signature of party 1 does not verify/);
   assert.ok(r2.status === "rejected" && r2.reason instanceof HandshakeError);
@@ -90,15 +89,15 @@ Deno.test("handshake: wrong ids, suites and cluster files are refused", async ()
   const ok0 = hsOpts(cluster, 0, keys[0]);
   const ok1 = hsOpts(cluster, 1, keys[1]);
   // Party 2 answers where party 1 was expected.
-  const [, i] = await handshake(cluster, ok0, hsOpts(cluster, 2, keys[2]));
+  const [, i] = await handshake(ok0, hsOpts(cluster, 2, keys[2]));
   assert.ok(i.status === "rejected" && i.reason instanceof HandshakeError);
   assert.match(i.reason.message, /addressed to party 1, but this is party 2/);
   // Party 0 may not dial here.
-  const [r] = await handshake(cluster, ok0, ok1, () => false);
+  const [r] = await handshake(ok0, ok1, () => false);
   assert.ok(r.status === "rejected" && r.reason instanceof HandshakeError && r.reason.peer === 0);
   assert.match(r.reason.message, /may not open a link/);
   // Suites differ.
-  const [r3] = await handshake(cluster, { ...ok0, suite: "aes-256-gcm" }, ok1);
+  const [r3] = await handshake({ ...ok0, suite: "aes-256-gcm" }, ok1);
   assert.ok(r3.status === "rejected" && /cipher suite/.test(r3.reason.message));
   // Cluster files differ (another key for party 2).
   const other: Cluster = {
@@ -106,7 +105,7 @@ Deno.test("handshake: wrong ids, suites and cluster files are refused", async ()
       p.id === 2 ? { ...p, publicKey: generateKeyPair().publicKey } : p
     ),
   };
-  const [r4, i4] = await handshake(cluster, { ...ok0, cluster: other }, ok1);
+  const [r4, i4] = await handshake({ ...ok0, cluster: other }, ok1);
   assert.ok(r4.status === "rejected" && /cluster files differ/.test(r4.reason.message));
   assert.ok(i4.status === "rejected" && i4.reason instanceof HandshakeError);
 });
