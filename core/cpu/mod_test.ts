@@ -24,3 +24,32 @@ Deno.test("a buffer of another device is a TypeError, also for download", async 
   await assert.rejects(cpu.download(foreign), TypeError);
   assert.throws(() => cpu.upload([1n] as unknown as RingTensor), TypeError);
 });
+
+Deno.test("kernels read inputs that are views at an offset into a larger buffer", () => {
+  for (const ring of [64, 32] as const) {
+    const big = RingTensor.fromBigInts(
+      Array.from({ length: 40 }, (_, i) => BigInt(i * i + 1) * 0x9e3779b97f4a7c15n),
+      [40],
+      ring,
+    );
+    const view = (off: number, shape: number[]) =>
+      new RingTensor(ring, shape, big.data.subarray(off, off + shape.reduce((x, y) => x * y, 1)));
+    const a = view(3, [2, 3]), b = view(11, [3, 2]), x = view(5, [1, 2, 3, 3]);
+    const w = view(1, [1, 2, 2, 2]);
+    const cases: [string, (t: (u: RingTensor) => RingTensor) => RingTensor][] = [
+      ["add", (t) => cpu.add(t(a), t(a))],
+      ["matmul", (t) => cpu.matmul(t(a), t(b))],
+      ["conv2d", (t) => cpu.conv2d(t(x), t(w))],
+      ["sar", (t) => cpu.sar(t(a), 3)],
+      ["not", (t) => cpu.not(t(a))],
+      ["sum", (t) => cpu.sum(t(a), [1])],
+      ["transpose", (t) => cpu.transpose(t(a))],
+      ["gather", (t) => cpu.gather(t(a), [1, 0], 0)],
+    ];
+    for (const [name, f] of cases) {
+      const onView = f((u) => u).toBigInts();
+      const onCopy = f((u) => u.clone()).toBigInts();
+      assert.deepEqual(onView, onCopy, `${name} Z_2^${ring}`);
+    }
+  }
+});
