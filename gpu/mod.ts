@@ -29,7 +29,8 @@ import { GpuRuntime } from "./runtime.ts";
 import { WebGpuDevice, type WebGpuDeviceOptions } from "./device.ts";
 
 export { DEFAULT_CPU_FALLBACK_BELOW, WebGpuDevice, type WebGpuDeviceOptions } from "./device.ts";
-export { GpuTensor } from "./tensor.ts";
+export { GpuStorage, GpuTensor } from "./tensor.ts";
+export type { MatmulStrategy } from "./kernels/matmul.ts";
 export { GpuRuntime, type Program } from "./runtime.ts";
 
 /**

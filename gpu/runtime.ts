@@ -106,6 +106,11 @@ export class GpuRuntime {
     return this.#cache.size;
   }
 
+  /** Dispatches recorded and not yet submitted. */
+  get pending(): number {
+    return this.#encoder ? Math.max(1, this.#batch) : 0;
+  }
+
   /** Largest storage buffer binding in bytes. */
   get maxBinding(): number {
     return this.device.limits.maxStorageBufferBindingSize;
