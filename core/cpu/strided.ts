@@ -81,10 +81,34 @@ export function copyStrided(
   if (pair) [sh, ds, ss] = [sh.slice(0, -1), ds.slice(0, -1), ss.slice(0, -1)];
   const r = sh.length - 1;
   const n = sh[r], dIn = ds[r], sIn = ss[r];
-  const idx = new Array<number>(r).fill(0);
+  const w = pair ? 2 : 1;
+  // Reads far apart in the inner loop (a transpose): copy the last two dims in T x T tiles
+  // so that both sides stay in cache and TLB.
+  const T = 32;
+  const tiled = r >= 1 && n >= T && sh[r - 1] >= T && sIn > 64 && ss[r - 1] <= w;
+  const outer = tiled ? r - 1 : r; // dims walked by the odometer
+  const m = tiled ? sh[r - 1] : 1, dOut = tiled ? ds[r - 1] : 0, sOut = tiled ? ss[r - 1] : 0;
+  const idx = new Array<number>(outer).fill(0);
   let di = dstOff, si = srcOff;
   for (;;) {
-    if (pair) {
+    if (tiled) {
+      for (let i0 = 0; i0 < m; i0 += T) {
+        for (let j0 = 0; j0 < n; j0 += T) {
+          const i1 = Math.min(m, i0 + T), j1 = Math.min(n, j0 + T);
+          for (let i = i0; i < i1; i++) {
+            let d = di + i * dOut + j0 * dIn, s = si + i * sOut + j0 * sIn;
+            if (pair) {
+              for (let j = j0; j < j1; j++, d += dIn, s += sIn) {
+                dst[d] = src[s];
+                dst[d + 1] = src[s + 1];
+              }
+            } else {
+              for (let j = j0; j < j1; j++, d += dIn, s += sIn) dst[d] = src[s];
+            }
+          }
+        }
+      }
+    } else if (pair) {
       for (let j = 0; j < n; j++) {
         const d = di + j * dIn, s = si + j * sIn;
         dst[d] = src[s];
@@ -95,7 +119,7 @@ export function copyStrided(
     } else {
       for (let j = 0; j < n; j++) dst[di + j * dIn] = src[si + j * sIn];
     }
-    let d = r - 1;
+    let d = outer - 1;
     for (; d >= 0; d--) {
       di += ds[d];
       si += ss[d];
