@@ -12,3 +12,4 @@
  * @module
  */
 export * from "./memory.ts";
+export * from "./tcp/mod.ts";

@@ -1,0 +1,58 @@
+/**
+ * Loopback link benchmarks: party 0 in the bench thread, party 1 (an echo) in a Worker,
+ * so each end's crypto runs on its own core. `8 MB one-way`: party 0 sends 8 MiB and
+ * waits for a 1-byte acknowledgement (throughput = 8 MiB / time per iteration).
+ * `64 B round trip`: a 64-byte message there and back (two frames).
+ *
+ * Run: `deno bench -A net/tcp/mesh_bench.ts`
+ * @module
+ */
+import { connectMesh, type TcpTransport } from "./mesh.ts";
+import type { CipherSuite } from "./cipher.ts";
+import { localCluster } from "./testing.ts";
+
+async function link(suite: CipherSuite): Promise<TcpTransport> {
+  const { cluster, keys } = localCluster(2);
+  const w = new Worker(new URL("./testdata/echo_worker.ts", import.meta.url), { type: "module" });
+  const ready = new Promise((r) => w.onmessage = r);
+  w.postMessage({ cluster, keyPair: keys[1], suite });
+  const t = await connectMesh(0, { cluster, keyPair: keys[0], suite, warn: () => {} });
+  await ready;
+  return t;
+}
+
+const suites: CipherSuite[] = ["chacha20-hmac-sha256", "aes-256-gcm", "insecure"];
+const links = new Map<CipherSuite, TcpTransport>();
+for (const s of suites) links.set(s, await link(s));
+
+const big = new Uint8Array(8 << 20).map((_, i) => i * 7);
+const small = new Uint8Array(64).fill(5);
+
+for (const s of suites) {
+  const t = links.get(s)!;
+  Deno.bench(`8 MiB one-way, ${s}`, {
+    group: "8 MiB",
+    baseline: s === "insecure",
+    n: 20,
+    warmup: 3,
+  }, async () => {
+    await t.exchange(new Map([[1, big]]), []);
+    await t.exchange(new Map(), [1]);
+  });
+}
+for (const s of suites) {
+  const t = links.get(s)!;
+  Deno.bench(`64 B round trip, ${s}`, {
+    group: "64 B",
+    baseline: s === "insecure",
+    n: 2000,
+    warmup: 200,
+  }, async () => {
+    await t.exchange(new Map([[1, small]]), []);
+    await t.exchange(new Map(), [1]);
+  });
+}
+
+globalThis.addEventListener("unload", () => {
+  for (const t of links.values()) t.close();
+});
