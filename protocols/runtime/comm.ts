@@ -12,6 +12,12 @@
  * After an abort or a transport failure every pending and later request of this `Comm`
  * rejects with that error: a context that lost sync is never used again.
  *
+ * Sending never waits for receiving: while one exchange waits for peers' messages, what
+ * becomes ready is sent at once by a send-only `exchange(sends, [])` (so a transport may see
+ * such a call next to one pending receive; messages of one link must arrive in send order).
+ * Otherwise two parties could each wait, in their pending receive, for the message the other
+ * holds back until its own receive completes.
+ *
  * @example
  * ```ts
  * import { memoryNetwork } from "@sharetensor/net/memory";
@@ -69,6 +75,7 @@ export class Comm {
   #inFlight = false;
   #failed: Error | null = null;
   #drainers: (() => void)[] = [];
+  #sending = 0;
   #stats: CommStats = { payloadBytes: 0, frameBytes: 0, messages: 0 };
 
   /** Wraps one party's transport. */
@@ -92,13 +99,26 @@ export class Comm {
 
   #idle(): boolean {
     return this.#failed !== null ||
-      (!this.#scheduled && !this.#inFlight &&
+      (!this.#scheduled && !this.#inFlight && this.#sending === 0 &&
         [...this.#outbox.values()].every((q) => q.length === 0));
   }
 
   #wake(): void {
     if (!this.#idle()) return;
     for (const r of this.#drainers.splice(0)) r();
+  }
+
+  /** A JSON snapshot of what is queued, awaited and buffered (to debug a hang). */
+  debugState(): string {
+    return JSON.stringify({
+      rank: this.#t.rank,
+      outbox: [...this.#outbox].map(([p, q]) => [p, q.map((s) => s.key)]),
+      expect: [...this.#expect].map(([p, m]) => [p, [...m].map(([k, e]) => [k, e.opName])]),
+      early: [...this.#early].map(([p, m]) => [p, [...m.keys()]]),
+      scheduled: this.#scheduled,
+      inFlight: this.#inFlight,
+      failed: String(this.#failed),
+    });
   }
 
   /** Counters since creation. */
@@ -195,7 +215,7 @@ export class Comm {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight || this.#failed) return;
+    if (this.#scheduled || this.#failed) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -204,7 +224,7 @@ export class Comm {
   }
 
   async #flush(): Promise<void> {
-    if (this.#inFlight || this.#failed) return;
+    if (this.#failed) return;
     const sends = new Map<number, Uint8Array>();
     for (const [p, subs] of this.#outbox) {
       if (subs.length === 0) continue;
@@ -216,6 +236,21 @@ export class Comm {
         SUB_HEADER_BYTES * subs.length;
     }
     this.#outbox.clear();
+    if (this.#inFlight) {
+      // A receive is pending: send what is ready now, on its own. Holding it back until the
+      // receive completes could deadlock (that peer may be waiting for exactly this).
+      if (sends.size === 0) return;
+      this.#sending++;
+      try {
+        await this.#t.exchange(sends, []);
+      } catch (err) {
+        this.abort(err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        this.#sending--;
+      }
+      this.#wake();
+      return;
+    }
     const recvFrom = [...this.#expect].filter(([, m]) => m.size > 0).map(([p]) => p);
     if (sends.size === 0 && recvFrom.length === 0) {
       this.#wake();
