@@ -11,6 +11,7 @@
  * @module
  */
 import type { KernelConfig, ProtocolPlugin } from "./kernel.ts";
+import { compareKernels } from "./compare/mod.ts";
 import { andBB } from "./kernels/and_bb.ts";
 import { b2aBit } from "./kernels/b2a_bit.ts";
 import { conv1dAA, conv2dAA } from "./kernels/conv_aa.ts";
@@ -34,6 +35,7 @@ export const semi2kKernels: readonly KernelConfig[] = [
   truncA,
   andBB,
   b2aBit,
+  ...compareKernels,
 ];
 
 /**

@@ -26,7 +26,7 @@
 import type { RingBuffer } from "@sharetensor/core/device";
 import type { Ring } from "@sharetensor/core/ring";
 import { RingTensor } from "@sharetensor/core/ring";
-import { broadcastShapes, numel, type Shape } from "@sharetensor/core/shape";
+import { numel, type Shape } from "@sharetensor/core/shape";
 import { Op } from "../runtime/op.ts";
 import { openAll, peersOf } from "../runtime/open.ts";
 import { shapeHash } from "../runtime/shapes.ts";
@@ -155,41 +155,55 @@ export function mulBitBytes(n: number, bits: number, ys: number, ring: Ring): nu
 
 /**
  * b * y for a shared bit b (a plane over `bitShape`) and an arithmetic y whose shape
- * broadcasts with it. `start` opens the Beaver masks of r * y at once (one round that
- * other work can share); `finish(b)` opens b ^ r (one round) and combines locally.
+ * broadcasts with it. The constructor starts the Beaver product r * y (one round opening
+ * r - A and y - B, which other work can share); `finish(b)` opens b ^ r (one round, in
+ * parallel with the first if that is still under way) and combines locally.
  */
 export class MulBit {
   readonly #op: Op;
   readonly #shape: Shape;
-  readonly #out: Shape;
-  readonly #ready: Promise<{ r: { plane: Uint32Array; arith: RingBuffer }; ry: RingBuffer }>;
   readonly #y: SecretTensor;
+  readonly #r: Promise<{ plane: Uint32Array; arith: RingBuffer }>;
+  readonly #ry: Promise<RingBuffer>;
 
   /** Starts r * y in scope `op` (give it its own scope). */
   constructor(op: Op, bitShape: Shape, y: SecretTensor) {
     this.#op = op;
     this.#shape = bitShape;
     this.#y = y;
-    this.#out = broadcastShapes(bitShape, y.shape);
-    this.#ready = (async () => {
-      const { ctx } = op;
-      const d = ctx.device;
-      const r = await randPlane(op, bitShape);
-      const t = await ctx.dealer.mulTriple(op.dealerKey(), bitShape, y.shape, ctx.ring);
-      const [e, f] = await openAll(op, [d.sub(r.arith, t.a), d.sub(y.buf, t.b)], "arithmetic");
-      return { r, ry: beaverCombine(op, (u, v) => d.mul(u, v), e, f, t) };
+    const { ctx } = op;
+    const d = ctx.device;
+    const kr = op.dealerKey();
+    const kt = op.dealerKey();
+    const rp = (async () => {
+      const r = await ctx.dealer.randBits(kr, bitShape, ctx.ring);
+      return { plane: lowPlane(await d.download(r.binary)), arith: r.arith };
+    })();
+    this.#r = rp;
+    const masks = sub(op, "m");
+    this.#ry = (async () => {
+      const [r, t] = await Promise.all([
+        rp,
+        ctx.dealer.mulTriple(kt, bitShape, y.shape, ctx.ring),
+      ]);
+      const [e, f] = await openAll(masks, [d.sub(r.arith, t.a), d.sub(y.buf, t.b)], "arithmetic");
+      return beaverCombine(op, (u, v) => d.mul(u, v), e, f, t);
     })();
   }
 
-  /** b * y (y's fractional bits) once the shared bit plane b is known. */
+  /** b * y (with y's fractional bits) once the shared bit plane b is known. */
   async finish(b: Uint32Array): Promise<SecretTensor> {
     const op = this.#op;
     const d = op.ctx.device;
-    const { r, ry } = await this.#ready;
-    const c = publicBits(op, await openPlane(op, xorPlane(b, r.plane), numel(this.#shape)), this.#shape);
+    const r = await this.#r;
+    const [cp, ry] = await Promise.all([
+      openPlane(sub(op, "c"), xorPlane(b, r.plane), numel(this.#shape)),
+      this.#ry,
+    ]);
+    const c = publicBits(op, cp, this.#shape);
     // b y = c y + (1 - 2c) r y
     const oneMinus2c = d.sub(d.fill([], op.ctx.ring, 1n), d.mulScalar(c, 2n));
     const z = d.add(d.mul(c, this.#y.buf), d.mul(oneMinus2c, ry));
-    return new SecretTensor(op.ctx, "arithmetic", d.expand(z, this.#out), this.#y.fracBits);
+    return new SecretTensor(op.ctx, "arithmetic", z, this.#y.fracBits);
   }
 }

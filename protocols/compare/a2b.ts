@@ -1,0 +1,60 @@
+/**
+ * `a2b`: arithmetic to binary (XOR) sharing of the whole ring word. Each party's share is
+ * its own XOR-shared input; carry-save adders reduce the n words to two, and a Sklansky
+ * parallel-prefix adder over bit planes adds them (packed: every AND round is one
+ * `and_bb` over exactly the planes it needs).
+ *
+ * Cost (2 parties): Z_2^64 7 rounds, 382 ANDed bits = 95.5 bytes per element; Z_2^32
+ * 6 rounds, 160 bits = 40 bytes. Each extra level of carry-save adders (n = 3: 1, n = 4:
+ * 2) adds a round and ring - 1 bits per adder.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(3, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [-1n, 5n] : null, { from: 0, shape: [2] });
+ *   return (await (await x.toBinary()).revealRing())!.toBigInts(true);
+ * });
+ * console.log(out[0]); // [-1n, 5n]
+ * ```
+ * @module
+ */
+import type { Ring } from "@sharetensor/core/ring";
+import type { KernelConfig } from "../kernel.ts";
+import { SecretTensor } from "../secret_tensor.ts";
+import { andFn, inputPlanes, scheduleBytes } from "./bit_ops.ts";
+import { addPlanes, type Circuit, csa, drive, schedule } from "./circuits.ts";
+import { fromPlanes, strideOf } from "./planes.ts";
+
+/** The circuit: n input words to the planes of their sum. */
+export function* a2bCircuit(inputs: Uint32Array[][], zero: Uint32Array): Circuit<Uint32Array[]> {
+  const [u, v] = yield* csa(inputs, zero);
+  return yield* addPlanes(u, v);
+}
+
+/** Rounds and payload bytes of the A2B of `count` elements. */
+export function a2bCost(n: number, count: number, ring: Ring): { rounds: number; bytes: number } {
+  const s = schedule((z) => a2bCircuit(Array.from({ length: n }, () => Array(ring).fill(z)), z));
+  return { rounds: s.length, bytes: scheduleBytes(n, s, strideOf(count), ring) };
+}
+
+/** The kernel: `run(op, x)` -> binary share of the ring word of x. */
+export const a2b: KernelConfig<[SecretTensor], SecretTensor> = {
+  name: "a2b",
+  cost: {
+    rounds: (n: number, x: SecretTensor) => a2bCost(n, x.size, x.ring).rounds,
+    bytesPerParty: (n: number, x: SecretTensor) => a2bCost(n, x.size, x.ring).bytes,
+  },
+  async run(op, x) {
+    x.need("arithmetic", "toBinary");
+    const { inputs, zero } = await inputPlanes(x);
+    const planes = await drive(a2bCircuit(inputs, zero), andFn(op));
+    const { ctx } = op;
+    return new SecretTensor(
+      ctx,
+      "binary",
+      ctx.device.upload(fromPlanes(planes, ctx.ring, x.shape)),
+      0,
+    );
+  },
+};
