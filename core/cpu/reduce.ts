@@ -1,6 +1,7 @@
 /**
- * Ring sums over dimensions on the CPU, mod 2^ring. Each reduced dimension is one pass over
- * a `[pre, d, post]` view of the running result, so every inner loop is contiguous.
+ * Ring sums over dimensions on the CPU, mod 2^ring. Adjacent reduced dimensions are merged,
+ * then each reduced group is one pass over a `[pre, d, post]` view of the running result,
+ * so every inner loop is contiguous.
  *
  * @example
  * ```ts
@@ -81,10 +82,22 @@ export function sum(x: RingBuffer, dims?: readonly number[], keepDims = false): 
   if (new Set(axes).size !== axes.length) {
     throw new RangeError(`sum: dims [${dims}] repeat an axis of ${fmtShape(a.shape)}`);
   }
-  let t = a;
-  for (const ax of axes) t = sumAxis(t, ax);
-  if (t === a) t = a.clone();
-  if (keepDims) return t;
-  const shape = a.shape.filter((_, i) => !axes.includes(i));
-  return new RingTensor(t.ring, shape, t.data);
+  // Adjacent dims that are both reduced (or both kept) are merged first, so that e.g. a sum
+  // over everything is one pass over one dimension.
+  const merged: number[] = [], reduced: boolean[] = [];
+  a.shape.forEach((d, i) => {
+    const red = axes.includes(i);
+    if (merged.length > 0 && reduced[reduced.length - 1] === red) merged[merged.length - 1] *= d;
+    else {
+      merged.push(d);
+      reduced.push(red);
+    }
+  });
+  let t = new RingTensor(a.ring, merged, a.data); // a view: sumAxis never writes its input
+  for (let i = merged.length - 1; i >= 0; i--) if (reduced[i]) t = sumAxis(t, i);
+  const data = t.data === a.data ? a.data.slice() : t.data;
+  const shape = keepDims
+    ? a.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : a.shape.filter((_, i) => !axes.includes(i));
+  return new RingTensor(a.ring, shape, data);
 }
