@@ -1,21 +1,10 @@
-import { RingTensor } from "../ring.ts";
 import { cpu } from "./mod.ts";
-
-function rand(shape: number[], ring: 64 | 32, seed: number): RingTensor {
-  const t = RingTensor.zeros(shape, ring);
-  const w = new Uint32Array(t.data.buffer);
-  let s = seed >>> 0;
-  for (let i = 0; i < w.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    w[i] = s;
-  }
-  return t;
-}
+import { randomRing } from "./bench_util.ts";
 
 const N = 1 << 20;
 for (const ring of [64, 32] as const) {
-  const a = rand([1024, 1024], ring, 1), b = rand([1024, 1024], ring, 2);
-  const row = rand([1024], ring, 3), col = rand([1024, 1], ring, 4);
+  const a = randomRing([1024, 1024], ring, 1), b = randomRing([1024, 1024], ring, 2);
+  const row = randomRing([1024], ring, 3), col = randomRing([1024, 1], ring, 4);
   const group = `elementwise 1M (Z_2^${ring})`;
   Deno.bench(`mul (Z_2^${ring})`, { group, baseline: true }, () => {
     cpu.mul(a, b);
