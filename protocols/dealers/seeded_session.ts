@@ -20,6 +20,7 @@ import type { Ring, RingTensor } from "@sharetensor/core/ring";
 import type { Shape } from "@sharetensor/core/shape";
 import { type CorrelationRequest, drawPart, plan, reuseKey } from "./correlations.ts";
 import type { DealerSession, Triple } from "./dealer.ts";
+import { adopt } from "../runtime/host.ts";
 
 /** Fetches party 0's corrections for a request. */
 export type CorrectionSource = (req: CorrelationRequest) => Promise<RingTensor[]>;
@@ -48,16 +49,16 @@ export class SeededSession implements DealerSession {
     const p = plan(req);
     const d = this.#device;
     const rnd = p.random.map((part) => {
-      if (!part.reuse) return d.upload(drawPart(this.#prg, part, req.ring));
+      if (!part.reuse) return adopt(d, drawPart(this.#prg, part, req.ring));
       const key = reuseKey(part, req.ring);
       let b = this.#fixed.get(key);
-      if (!b) this.#fixed.set(key, b = d.upload(drawPart(this.#prg, part, req.ring)));
+      if (!b) this.#fixed.set(key, b = adopt(d, drawPart(this.#prg, part, req.ring)));
       return b;
     });
     const der = this.#rank === 0
       ? await this.#fetch!(req)
       : p.derived.map((part) => drawPart(this.#prg, part, req.ring));
-    return [...rnd, ...der.map((t) => d.upload(t))];
+    return [...rnd, ...der.map((t) => adopt(d, t))];
   }
 
   /** See {@linkcode DealerSession.mulTriple}. */

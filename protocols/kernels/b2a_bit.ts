@@ -20,6 +20,7 @@
 import type { KernelConfig } from "../kernel.ts";
 import { packBits, unpackBits } from "../runtime/bits.ts";
 import { peersOf } from "../runtime/open.ts";
+import { adopt, hostView } from "../runtime/host.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 
@@ -34,7 +35,7 @@ export const b2aBit: KernelConfig<[SecretTensor], SecretTensor> = {
     const { ctx } = op;
     const d = ctx.device;
     const r = await ctx.dealer.randBits(op.dealerKey(), x.shape, ctx.ring);
-    const mine = await d.download(d.xor(d.bit(x.buf, 0), r.binary));
+    const mine = await hostView(d, d.xor(d.bit(x.buf, 0), r.binary));
     const peers = peersOf(ctx.rank, ctx.size);
     const bits = packBits(mine);
     const got = await op.exchange(
@@ -43,7 +44,7 @@ export const b2aBit: KernelConfig<[SecretTensor], SecretTensor> = {
       shapeHash(ctx.ring, [x.shape]),
     );
     let c = d.upload(mine);
-    for (const p of peers) c = d.xor(c, d.upload(unpackBits(got.get(p)!, x.shape, ctx.ring)));
+    for (const p of peers) c = d.xor(c, adopt(d, unpackBits(got.get(p)!, x.shape, ctx.ring)));
     // z = r (1 - 2c) + c (party 0)
     const oneMinus2c = d.sub(d.fill(x.shape, ctx.ring, 1n), d.mulScalar(c, 2n));
     let z = d.mul(r.arith, oneMinus2c);

@@ -21,6 +21,7 @@ import type { Shape } from "@sharetensor/core/shape";
 import type { ShareKind } from "@sharetensor/core/share";
 import type { KernelConfig } from "../kernel.ts";
 import { peersOf } from "../runtime/open.ts";
+import { adopt } from "../runtime/host.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 
@@ -37,7 +38,7 @@ export const share: KernelConfig<
     const mask = ctx.zeroShare(`share/${op.id}`, shape, kind);
     let buf = mask;
     if (value) {
-      const v = d.upload(value);
+      const v = adopt(d, value);
       buf = kind === "binary" ? d.xor(v, mask) : d.add(v, mask);
     }
     const peers = peersOf(ctx.rank, ctx.size);

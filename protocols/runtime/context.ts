@@ -30,6 +30,7 @@ import type { Dealer, DealerSession } from "../dealers/dealer.ts";
 import type { KernelConfig, ProtocolPlugin } from "../kernel.ts";
 import { Comm } from "./comm.ts";
 import { Op } from "./op.ts";
+import { adopt } from "./host.ts";
 import { peersOf } from "./open.ts";
 import { encodeValue, PublicTensor, type TensorValue } from "../public_tensor.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
@@ -236,7 +237,7 @@ export class Context {
     const d = this.device;
     let acc = d.zeros(shape, this.ring);
     for (const [p, g] of this.#pairs) {
-      const r = d.upload(g.fork(label).ring(shape, this.ring));
+      const r = adopt(d, g.fork(label).ring(shape, this.ring));
       acc = kind === "binary" ? d.xor(acc, r) : p > this.rank ? d.add(acc, r) : d.sub(acc, r);
     }
     return acc;

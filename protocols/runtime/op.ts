@@ -20,6 +20,7 @@ import type { Shape } from "@sharetensor/core/shape";
 import type { ShareKind } from "@sharetensor/core/share";
 import type { Context } from "./context.ts";
 import { tensorBytes } from "./frame.ts";
+import { hostView } from "./host.ts";
 
 /** The scope of one kernel invocation. */
 export class Op {
@@ -88,7 +89,7 @@ export class Op {
 
   /** Raw bytes of device buffers, for sending (downloads them). */
   async bytesOf(bufs: readonly RingBuffer[]): Promise<Uint8Array[]> {
-    const hs = await Promise.all(bufs.map((b) => this.ctx.device.download(b)));
+    const hs = await Promise.all(bufs.map((b) => hostView(this.ctx.device, b)));
     return hs.map(tensorBytes);
   }
 }

@@ -19,6 +19,7 @@ import type { RingBuffer } from "@sharetensor/core/device";
 import type { Shape } from "@sharetensor/core/shape";
 import type { Op } from "./op.ts";
 import { splitTensors } from "./frame.ts";
+import { adopt } from "./host.ts";
 import { shapeHash } from "./shapes.ts";
 
 /** Additive or XOR sharing. */
@@ -39,7 +40,7 @@ function combineInto(
 ): RingBuffer[] {
   const { device, ring } = op.ctx;
   const shapes: Shape[] = acc.map((b) => b.shape);
-  const got = splitTensors(payload, ring, shapes).map((t) => device.upload(t));
+  const got = splitTensors(payload, ring, shapes).map((t) => adopt(device, t));
   return acc.map((a, i) => sharing === "binary" ? device.xor(a, got[i]) : device.add(a, got[i]));
 }
 
