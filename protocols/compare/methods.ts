@@ -100,41 +100,41 @@ async function extreme(
   return [min ? m.neg() : m, a] as MaxResult;
 }
 
-P.toBinary = function () {
-  return this.ctx.run("a2b", this);
+P.toBinary = async function () {
+  return await this.ctx.run("a2b", this);
 };
-P.toArithmeticWord = function (fracBits = 0) {
-  return this.ctx.run("b2a", this, fracBits);
+P.toArithmeticWord = async function (fracBits = 0) {
+  return await this.ctx.run("b2a", this, fracBits);
 };
-P.msb = function () {
-  return this.ctx.run("msb_a", this);
+P.msb = async function () {
+  return await this.ctx.run("msb_a", this);
 };
-P.lt = function (y) {
-  return this.ctx.run("ltz_a", diff(this, y, "lt"));
+P.lt = async function (y) {
+  return await this.ctx.run("ltz_a", diff(this, y, "lt"));
 };
-P.ge = function (y) {
-  return this.ctx.run("gez_a", diff(this, y, "ge"));
+P.ge = async function (y) {
+  return await this.ctx.run("gez_a", diff(this, y, "ge"));
 };
-P.gt = function (y) {
-  return this.ctx.run("ltz_a", rdiff(this, y, "gt"));
+P.gt = async function (y) {
+  return await this.ctx.run("ltz_a", rdiff(this, y, "gt"));
 };
-P.le = function (y) {
-  return this.ctx.run("gez_a", rdiff(this, y, "le"));
+P.le = async function (y) {
+  return await this.ctx.run("gez_a", rdiff(this, y, "le"));
 };
-P.eq = function (y) {
-  return this.ctx.run("eqz_a", diff(this, y, "eq"));
+P.eq = async function (y) {
+  return await this.ctx.run("eqz_a", diff(this, y, "eq"));
 };
-P.ne = function (y) {
-  return this.ctx.run("nez_a", diff(this, y, "ne"));
+P.ne = async function (y) {
+  return await this.ctx.run("nez_a", diff(this, y, "ne"));
 };
-P.sign = function () {
-  return this.ctx.run("sign_a", this);
+P.sign = async function () {
+  return await this.ctx.run("sign_a", this);
 };
-P.abs = function () {
-  return this.ctx.run("abs_a", this);
+P.abs = async function () {
+  return await this.ctx.run("abs_a", this);
 };
-P.relu = function () {
-  return this.ctx.run("relu_a", this);
+P.relu = async function () {
+  return await this.ctx.run("relu_a", this);
 };
 P.where = async function (cond, y) {
   this.need("arithmetic", "where");
@@ -168,6 +168,6 @@ P.minArgmin = async function (dim, keepDims = false) {
   const [m, a] = await extreme(this, dim, keepDims, true, true);
   return [m, a!];
 };
-P.maxPool2d = function (kernel, opts = {}) {
-  return this.ctx.run("max_pool2d_a", this, kernel, opts);
+P.maxPool2d = async function (kernel, opts = {}) {
+  return await this.ctx.run("max_pool2d_a", this, kernel, opts);
 };
