@@ -83,6 +83,15 @@ function listenOn(hostname: string, port: number, self: number): Deno.TcpListene
   }
 }
 
+/** `Deno.connect` with a limit; a connection that comes after it is closed at once. */
+function dial(hostname: string, port: number, ms: number, peer: number): Promise<Deno.TcpConn> {
+  const p = Deno.connect({ hostname, port, transport: "tcp" });
+  return withTimeout(p, ms, () => {
+    p.then((c) => c.close(), () => {});
+    return new TimeoutError(peer, ms, `a TCP connection to ${hostname}:${port}`);
+  });
+}
+
 /**
  * Opens authenticated links from node `self` to each node in `peers` (default: every
  * other computing party; add `cluster.parties.length` for the TTP; the TTP itself passes
@@ -123,6 +132,7 @@ export async function connectPeers(
   const connectMs = opts.connectTimeoutMs ?? 30_000;
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const maxFrame = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const deadline = Date.now() + connectMs;
   const lower = new Set(peers.filter((p) => p < self));
   const higher = peers.filter((p) => p > self);
   const links = new Map<number, SecureLink>();
@@ -150,7 +160,7 @@ export async function connectPeers(
     r: Awaited<ReturnType<typeof initiateHandshake>>,
   ) => {
     conns.delete(conn);
-    links.set(r.peer, new SecureLink(conn, reader, r, timeoutMs));
+    links.set(r.peer, new SecureLink(conn, reader, r, timeoutMs, self));
   };
   const closeConn = (c: Deno.TcpConn) => {
     conns.delete(c);
@@ -194,7 +204,7 @@ export async function connectPeers(
       for (let attempt = 0; !stop.signal.aborted; attempt++) {
         let conn: Deno.TcpConn;
         try {
-          conn = await Deno.connect({ hostname: node.host, port: node.port, transport: "tcp" });
+          conn = await dial(node.host, node.port, Math.max(1, deadline - Date.now()), p);
         } catch (e) {
           lastDropped = e;
           await sleep(Math.min(1000, 50 * 2 ** attempt), stop.signal);
@@ -214,7 +224,6 @@ export async function connectPeers(
     })());
   }
 
-  const deadline = Date.now() + connectMs;
   while (!fatal && links.size < peers.length && Date.now() < deadline) {
     const woke = new Promise<void>((r) => wake = r);
     await withTimeout(woke, deadline - Date.now(), () => new Error("deadline")).catch(() => {});

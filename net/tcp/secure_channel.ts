@@ -68,6 +68,7 @@ export class SecureLink {
   readonly #send: FrameCipher;
   readonly #recv: FrameCipher;
   readonly #timeoutMs: number;
+  readonly #self: number;
   readonly #packr = new Packr({ moreTypes: true });
   readonly #queue: Uint8Array[] = [];
   readonly #waiters: Waiter[] = [];
@@ -80,9 +81,16 @@ export class SecureLink {
   /**
    * Wraps a connection after a successful handshake; `reader` is the handshake's reader
    * (it may hold bytes the peer already sent). Waits of send and recv are limited to
-   * `timeoutMs` (Infinity: no limit).
+   * `timeoutMs` (Infinity: no limit). `self` is this node's id (to read abort messages).
    */
-  constructor(conn: LinkConn, reader: FrameReader, hs: HandshakeResult, timeoutMs: number) {
+  constructor(
+    conn: LinkConn,
+    reader: FrameReader,
+    hs: HandshakeResult,
+    timeoutMs: number,
+    self = -1,
+  ) {
+    this.#self = self;
     this.peer = hs.peer;
     this.#conn = conn;
     this.#reader = reader;
@@ -174,6 +182,11 @@ export class SecureLink {
         } else if (msg[0] === KIND_GOODBYE) {
           throw new PeerClosedError(this.peer, `peer closed the link (${String(msg[1])})`);
         } else if (msg[0] === KIND_ABORT) {
+          // Name the party that caused the abort (e.g. one that died), unless it is us.
+          const origin = msg[2];
+          if (typeof origin === "number" && origin >= 0 && origin !== this.#self) {
+            throw new PeerClosedError(origin, `${String(msg[1])} (reported by party ${this.peer})`);
+          }
           throw new PeerClosedError(this.peer, `party ${this.peer} aborted: ${String(msg[1])}`);
         } else {
           throw new FrameDecodeError(this.peer, `unknown message kind ${msg[0]}`);
