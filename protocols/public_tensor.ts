@@ -76,7 +76,16 @@ export function encodeValue(
   return encode(f, { fracBits, ring, shape });
 }
 
-/** A public tensor of one context. */
+/**
+ * A public tensor of one context.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const [v] = await runParties(2, (ctx) => ctx.public([1.5, 2]).value());
+ * console.log(v); // Float64Array [1.5, 2]
+ * ```
+ */
 export class PublicTensor {
   /** The context it belongs to. */
   readonly ctx: Context;

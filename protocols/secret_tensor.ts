@@ -34,7 +34,15 @@ import { truncLocal } from "./kernels/trunc_a.ts";
 /** A public operand: a number, a bigint (raw integer), numbers, or a `PublicTensor`. */
 export type PublicOperand = number | bigint | readonly number[] | Float64Array | PublicTensor;
 
-/** The ring image of a public number with `fracBits` fractional bits (RangeError if it does not fit). */
+/**
+ * The ring image of a public number with `fracBits` fractional bits (RangeError if it does not fit).
+ *
+ * @example
+ * ```ts
+ * import { scalarRaw } from "@sharetensor/protocols";
+ * console.log(scalarRaw(0.5, 16, 64)); // 32768n
+ * ```
+ */
 export function scalarRaw(c: number, fracBits: number, ring: Ring): bigint {
   return BigInt(encode(new Float64Array([c]), { fracBits, ring, shape: [] }).data[0]);
 }
@@ -45,7 +53,19 @@ export interface RevealOptions {
   to?: number;
 }
 
-/** One party's share of a secret tensor. */
+/**
+ * One party's share of a secret tensor.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(2, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+ *   return await x.sum().reveal();
+ * });
+ * console.log(out[1]); // Float64Array [3]
+ * ```
+ */
 export class SecretTensor implements ShareTensor {
   /** The context (party and computation) this share belongs to. */
   readonly ctx: Context;

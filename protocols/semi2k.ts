@@ -22,7 +22,15 @@ import { share } from "./kernels/share.ts";
 import { squareA } from "./kernels/square_a.ts";
 import { truncA } from "./kernels/trunc_a.ts";
 
-/** The kernels of semi2k that this package defines (comparisons add theirs). */
+/**
+ * The kernels of semi2k that this package defines (comparisons add theirs).
+ *
+ * @example
+ * ```ts
+ * import { semi2kKernels } from "@sharetensor/protocols";
+ * console.log(semi2kKernels.length > 0);
+ * ```
+ */
 export const semi2kKernels: readonly KernelConfig[] = [
   share,
   revealA,
@@ -41,6 +49,13 @@ export const semi2kKernels: readonly KernelConfig[] = [
 /**
  * The semi2k protocol plugin. `extend` makes a copy with more kernels (a kernel of the
  * same name replaces the old one).
+ *
+ * @example
+ * ```ts
+ * import { semi2k } from "@sharetensor/protocols";
+ * const p = semi2k.extend([]);
+ * console.log(p.name); // "semi2k"
+ * ```
  */
 export const semi2k: ProtocolPlugin & { extend(more: readonly KernelConfig[]): ProtocolPlugin } = {
   name: "semi2k",

@@ -181,12 +181,30 @@ export function drawPart(seed: Prg, part: PartSpec, ring: Ring): RingTensor {
   return part.bits ? g.bits(part.shape, ring) : g.ring(part.shape, ring);
 }
 
-/** Cache key of a reusable part. */
+/**
+ * Cache key of a reusable part.
+ *
+ * @example
+ * ```ts
+ * import { reuseKey } from "./correlations.ts";
+ * console.log(reuseKey({ label: "fixed/w", shape: [2, 2], sharing: "arithmetic" }, 64));
+ * ```
+ */
 export function reuseKey(part: PartSpec, ring: Ring): string {
   return `${part.label}|${ring}|${part.shape.join(",")}`;
 }
 
-/** Combines shares: sum for additive parts, XOR for binary ones. */
+/**
+ * Combines shares: sum for additive parts, XOR for binary ones.
+ *
+ * @example
+ * ```ts
+ * import { RingTensor } from "@sharetensor/core/ring";
+ * import { combine } from "./correlations.ts";
+ * const t = RingTensor.fromBigInts([1n], [1]);
+ * console.log(combine({ label: "x", shape: [1], sharing: "arithmetic" }, [t, t]).toBigInts()); // [2n]
+ * ```
+ */
 export function combine(part: PartSpec, shares: RingTensor[]): RingTensor {
   let acc = shares[0];
   for (let i = 1; i < shares.length; i++) {
@@ -195,7 +213,17 @@ export function combine(part: PartSpec, shares: RingTensor[]): RingTensor {
   return acc;
 }
 
-/** Removes shares: `full - sum(shares)` or `full ^ xor(shares)`. */
+/**
+ * Removes shares: `full - sum(shares)` or `full ^ xor(shares)`.
+ *
+ * @example
+ * ```ts
+ * import { RingTensor } from "@sharetensor/core/ring";
+ * import { remove } from "./correlations.ts";
+ * const t = RingTensor.fromBigInts([3n], [1]);
+ * console.log(remove({ label: "x", shape: [1], sharing: "binary" }, t, [t]).toBigInts()); // [0n]
+ * ```
+ */
 export function remove(part: PartSpec, full: RingTensor, shares: RingTensor[]): RingTensor {
   let acc = full;
   for (const s of shares) acc = part.sharing === "binary" ? cpu.xor(acc, s) : cpu.sub(acc, s);

@@ -25,7 +25,17 @@ import { adopt } from "../runtime/host.ts";
 /** Fetches party 0's corrections for a request. */
 export type CorrectionSource = (req: CorrelationRequest) => Promise<RingTensor[]>;
 
-/** A party's dealer session backed by a seed (and, on party 0, a correction source). */
+/**
+ * A party's dealer session backed by a seed (and, on party 0, a correction source).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from "@sharetensor/core/cpu";
+ * import { SeededSession, TtpServer } from "@sharetensor/protocols";
+ * const s = new SeededSession(TtpServer.random(3).seedFor(2), 2, cpu);
+ * console.log((await s.andTriple("k", [4], 64)).a.shape); // [4]
+ * ```
+ */
 export class SeededSession implements DealerSession {
   readonly #prg: Prg;
   readonly #rank: number;

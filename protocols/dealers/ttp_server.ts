@@ -27,7 +27,16 @@ import {
   reuseKey,
 } from "./correlations.ts";
 
-/** The dealer's side of correlated randomness for `n` parties. */
+/**
+ * The dealer's side of correlated randomness for `n` parties.
+ *
+ * @example
+ * ```ts
+ * import { TtpServer } from "@sharetensor/protocols";
+ * const server = TtpServer.random(3);
+ * console.log(server.size, server.seedFor(1).length); // 3 32
+ * ```
+ */
 export class TtpServer {
   readonly #seeds: Uint8Array[];
   readonly #prgs: Prg[];

@@ -22,7 +22,15 @@ import type { KernelConfig } from "../kernel.ts";
 import { openAll } from "../runtime/open.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 
-/** The kernel: `run(op, x, y)` -> x & y. */
+/**
+ * The kernel: `run(op, x, y)` -> x & y.
+ *
+ * @example
+ * ```ts
+ * import { andBB } from "./and_bb.ts";
+ * console.log(andBB.name, andBB.cost.rounds(2)); // "and_bb" and its rounds at 2 parties
+ * ```
+ */
 export const andBB: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
   name: "and_bb",
   cost: {

@@ -24,7 +24,15 @@ import { adopt, hostView } from "../runtime/host.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 
-/** The kernel: `run(op, x)` -> arithmetic share of (x & 1). */
+/**
+ * The kernel: `run(op, x)` -> arithmetic share of (x & 1).
+ *
+ * @example
+ * ```ts
+ * import { b2aBit } from "./b2a_bit.ts";
+ * console.log(b2aBit.name, b2aBit.cost.rounds(2)); // "b2a_bit" and its rounds at 2 parties
+ * ```
+ */
 export const b2aBit: KernelConfig<[SecretTensor], SecretTensor> = {
   name: "b2a_bit",
   cost: {

@@ -22,6 +22,12 @@ export type Bilinear = (u: RingBuffer, v: RingBuffer) => RingBuffer;
 /**
  * Precision of a product of operands with `fx` and `fy` fractional bits: exact when one is
  * an integer (0) or the sum fits the context's `ctxF`; otherwise truncated to `ctxF`.
+ *
+ * @example
+ * ```ts
+ * import { productFracBits } from "./beaver.ts";
+ * console.log(productFracBits(16, 0, 16)); // { fracBits: 16, drop: 0 }
+ * ```
  */
 export function productFracBits(
   ctxF: number,
@@ -33,7 +39,15 @@ export function productFracBits(
   return { fracBits: ctxF, drop: f - ctxF };
 }
 
-/** `c + e∘b + a∘f (+ e∘f on party 0)`. */
+/**
+ * `c + e∘b + a∘f (+ e∘f on party 0)`.
+ *
+ * @example
+ * ```ts
+ * import { beaverCombine } from "./beaver.ts";
+ * console.log(typeof beaverCombine);
+ * ```
+ */
 export function beaverCombine(
   op: Op,
   prod: Bilinear,
@@ -47,7 +61,15 @@ export function beaverCombine(
   return z;
 }
 
-/** Wraps a product share `z` of operands with `fx`, `fy` fractional bits, truncating it. */
+/**
+ * Wraps a product share `z` of operands with `fx`, `fy` fractional bits, truncating it.
+ *
+ * @example
+ * ```ts
+ * import { finishProduct } from "./beaver.ts";
+ * console.log(typeof finishProduct);
+ * ```
+ */
 export async function finishProduct(
   op: Op,
   z: RingBuffer,
@@ -59,12 +81,28 @@ export async function finishProduct(
   return new SecretTensor(op.ctx, "arithmetic", buf, fracBits);
 }
 
-/** Extra rounds of the truncation after a product. */
+/**
+ * Extra rounds of the truncation after a product.
+ *
+ * @example
+ * ```ts
+ * import { productTruncRounds } from "./beaver.ts";
+ * console.log(productTruncRounds(3, 16, 16, 16)); // 1
+ * ```
+ */
 export function productTruncRounds(n: number, ctxF: number, fx: number, fy: number): number {
   return productFracBits(ctxF, fx, fy).drop > 0 ? truncRounds(n) : 0;
 }
 
-/** Extra payload bytes of the truncation after a product of `count` elements. */
+/**
+ * Extra payload bytes of the truncation after a product of `count` elements.
+ *
+ * @example
+ * ```ts
+ * import { productTruncBytes } from "./beaver.ts";
+ * console.log(productTruncBytes(2, 16, 16, 16, 100, 64)); // 0
+ * ```
+ */
 export function productTruncBytes(
   n: number,
   ctxF: number,

@@ -82,9 +82,25 @@ function convKernel(
   };
 }
 
-/** conv1d: `run(op, x, w, opts)`. */
+/**
+ * conv1d: `run(op, x, w, opts)`.
+ *
+ * @example
+ * ```ts
+ * import { conv1dAA } from "./conv_aa.ts";
+ * console.log(conv1dAA.name); // "conv1d_aa"
+ * ```
+ */
 export const conv1dAA: KernelConfig<[SecretTensor, SecretTensor, ConvOptions], SecretTensor> =
   convKernel(1);
-/** conv2d: `run(op, x, w, opts)`. */
+/**
+ * conv2d: `run(op, x, w, opts)`.
+ *
+ * @example
+ * ```ts
+ * import { conv2dAA } from "./conv_aa.ts";
+ * console.log(conv2dAA.name); // "conv2d_aa"
+ * ```
+ */
 export const conv2dAA: KernelConfig<[SecretTensor, SecretTensor, ConvOptions], SecretTensor> =
   convKernel(2);

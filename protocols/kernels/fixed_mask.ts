@@ -37,12 +37,34 @@ export interface MaskEntry {
   reject(e: unknown): void;
 }
 
-/** True when `y` already has a cached (or pending) opened mask in `ctx`. */
+/**
+ * True when `y` already has a cached (or pending) opened mask in `ctx`.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * import { hasMask } from "./fixed_mask.ts";
+ * const out = await runParties(2, async (ctx) => {
+ *   const w = await ctx.share(ctx.rank === 0 ? [1] : null, { from: 0, shape: [1, 1] });
+ *   await w.matmul(w);
+ *   return hasMask(ctx, w);
+ * });
+ * console.log(out); // [true, true]
+ * ```
+ */
 export function hasMask(ctx: Context, y: SecretTensor): boolean {
   return ctx.masks.has(y);
 }
 
-/** The mask entry of `y`, created (fresh: true) by the first product in scope `op`. */
+/**
+ * The mask entry of `y`, created (fresh: true) by the first product in scope `op`.
+ *
+ * @example
+ * ```ts
+ * import { maskOf } from "./fixed_mask.ts";
+ * console.log(typeof maskOf);
+ * ```
+ */
 export function maskOf(op: Op, y: SecretTensor): { entry: MaskEntry; fresh: boolean } {
   const old = op.ctx.masks.get(y) as MaskEntry | undefined;
   if (old) return { entry: old, fresh: false };

@@ -23,7 +23,15 @@ import type { SecretTensor } from "../secret_tensor.ts";
 import { beaverCombine, finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
 import { hasMask, maskOf } from "./fixed_mask.ts";
 
-/** The kernel: `run(op, x, y)` -> x @ y. */
+/**
+ * The kernel: `run(op, x, y)` -> x @ y.
+ *
+ * @example
+ * ```ts
+ * import { matmulAA } from "./matmul_aa.ts";
+ * console.log(matmulAA.name); // "matmul_aa"
+ * ```
+ */
 export const matmulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
   name: "matmul_aa",
   cost: {

@@ -23,7 +23,15 @@ import { openAll } from "../runtime/open.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
 import { beaverCombine, finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
 
-/** The kernel: `run(op, x, y)` -> x * y. */
+/**
+ * The kernel: `run(op, x, y)` -> x * y.
+ *
+ * @example
+ * ```ts
+ * import { mulAA } from "./mul_aa.ts";
+ * console.log(mulAA.name); // "mul_aa"
+ * ```
+ */
 export const mulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
   name: "mul_aa",
   cost: {

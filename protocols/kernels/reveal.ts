@@ -40,11 +40,27 @@ function reveal(
   };
 }
 
-/** Opens an arithmetic share: `run(op, x, to?)` -> RingTensor (or null off `to`). */
+/**
+ * Opens an arithmetic share: `run(op, x, to?)` -> RingTensor (or null off `to`).
+ *
+ * @example
+ * ```ts
+ * import { revealA } from "./reveal.ts";
+ * console.log(revealA.name, revealA.cost.rounds(2)); // "reveal_a" and its rounds at 2 parties
+ * ```
+ */
 export const revealA: KernelConfig<[SecretTensor, number | undefined], RingTensor | null> = reveal(
   "arithmetic",
 );
-/** Opens a binary share: `run(op, x, to?)` -> RingTensor (or null off `to`). */
+/**
+ * Opens a binary share: `run(op, x, to?)` -> RingTensor (or null off `to`).
+ *
+ * @example
+ * ```ts
+ * import { revealB } from "./reveal.ts";
+ * console.log(revealB.name, revealB.cost.rounds(2)); // "reveal_b" and its rounds at 2 parties
+ * ```
+ */
 export const revealB: KernelConfig<[SecretTensor, number | undefined], RingTensor | null> = reveal(
   "binary",
 );

@@ -25,7 +25,16 @@ import { adopt } from "../runtime/host.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 
-/** The kernel: `run(op, value | null, from, shape, kind, fracBits)`. */
+/**
+ * The kernel: `run(op, value | null, from, shape, kind, fracBits)`.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(2, (ctx) => ctx.run("share", null, 1, [2], "arithmetic", 16).then(() => "ok"));
+ * console.log(out); // ["ok", "ok"] (the owner passed no value: the secret is 0)
+ * ```
+ */
 export const share: KernelConfig<
   [RingTensor | null, number, Shape, ShareKind, number],
   SecretTensor

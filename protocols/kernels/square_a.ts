@@ -18,7 +18,15 @@ import { openAll } from "../runtime/open.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
 import { finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
 
-/** The kernel: `run(op, x)` -> x * x. */
+/**
+ * The kernel: `run(op, x)` -> x * x.
+ *
+ * @example
+ * ```ts
+ * import { squareA } from "./square_a.ts";
+ * console.log(squareA.name); // "square_a"
+ * ```
+ */
 export const squareA: KernelConfig<[SecretTensor], SecretTensor> = {
   name: "square_a",
   cost: {

@@ -32,14 +32,35 @@ import type { Op } from "../runtime/op.ts";
 import { openTo } from "../runtime/open.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 
-/** The 2-party local truncation of this party's share `buf` by `d` bits. */
+/**
+ * The 2-party local truncation of this party's share `buf` by `d` bits.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * import { truncLocal } from "./trunc_a.ts";
+ * const out = await runParties(2, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [1] : null, { from: 0, shape: [1], fracBits: 20 });
+ *   return truncLocal(ctx, x.buf, 4).shape;
+ * });
+ * console.log(out[0]); // [1]
+ * ```
+ */
 export function truncLocal(ctx: Context, buf: RingBuffer, d: number): RingBuffer {
   const dev = ctx.device;
   if (d === 0) return buf;
   return ctx.rank === 0 ? dev.sar(buf, d) : dev.neg(dev.sar(dev.neg(buf), d));
 }
 
-/** Truncates share `buf` by `d` bits in scope `op` (local for 2 parties, 1 round otherwise). */
+/**
+ * Truncates share `buf` by `d` bits in scope `op` (local for 2 parties, 1 round otherwise).
+ *
+ * @example
+ * ```ts
+ * import { truncShare } from "./trunc_a.ts";
+ * console.log(typeof truncShare);
+ * ```
+ */
 export async function truncShare(op: Op, buf: RingBuffer, d: number): Promise<RingBuffer> {
   const ctx = op.ctx;
   if (d === 0) return buf;
@@ -50,17 +71,41 @@ export async function truncShare(op: Op, buf: RingBuffer, d: number): Promise<Ri
   return c ? dev.add(rShift, dev.sar(c[0], d)) : rShift;
 }
 
-/** Rounds of a truncation among `n` parties. */
+/**
+ * Rounds of a truncation among `n` parties.
+ *
+ * @example
+ * ```ts
+ * import { truncRounds } from "./trunc_a.ts";
+ * console.log(truncRounds(2), truncRounds(3)); // 0 1
+ * ```
+ */
 export function truncRounds(n: number): number {
   return n === 2 ? 0 : 1;
 }
 
-/** Payload bytes of a truncation of `count` elements on the busiest party. */
+/**
+ * Payload bytes of a truncation of `count` elements on the busiest party.
+ *
+ * @example
+ * ```ts
+ * import { truncBytes } from "./trunc_a.ts";
+ * console.log(truncBytes(3, 10, 64)); // 80
+ * ```
+ */
 export function truncBytes(n: number, count: number, ring: number): number {
   return n === 2 ? 0 : count * ring / 8;
 }
 
-/** The kernel: `run(op, x, d)` -> x / 2^d with `x.fracBits - d` fractional bits. */
+/**
+ * The kernel: `run(op, x, d)` -> x / 2^d with `x.fracBits - d` fractional bits.
+ *
+ * @example
+ * ```ts
+ * import { truncA } from "./trunc_a.ts";
+ * console.log(truncA.name, truncA.cost.rounds(2)); // "trunc_a" and its rounds at 2 parties
+ * ```
+ */
 export const truncA: KernelConfig<[SecretTensor, number], SecretTensor> = {
   name: "trunc_a",
   cost: {

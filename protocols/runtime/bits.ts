@@ -13,7 +13,16 @@
 import { type Ring, RingTensor } from "@sharetensor/core/ring";
 import { fmtShape, numel, type Shape } from "@sharetensor/core/shape";
 
-/** The lowest bit of every element, packed. */
+/**
+ * The lowest bit of every element, packed.
+ *
+ * @example
+ * ```ts
+ * import { RingTensor } from "@sharetensor/core/ring";
+ * import { packBits } from "./bits.ts";
+ * console.log(packBits(RingTensor.fromBigInts([1n, 1n, 0n], [3]))); // Uint8Array [3]
+ * ```
+ */
 export function packBits(t: RingTensor): Uint8Array {
   const n = t.size;
   const out = new Uint8Array(Math.ceil(n / 8));
@@ -23,7 +32,15 @@ export function packBits(t: RingTensor): Uint8Array {
   return out;
 }
 
-/** Unpacks `numel(shape)` bits into a ring tensor of 0/1; `RangeError` on a size mismatch. */
+/**
+ * Unpacks `numel(shape)` bits into a ring tensor of 0/1; `RangeError` on a size mismatch.
+ *
+ * @example
+ * ```ts
+ * import { unpackBits } from "./bits.ts";
+ * console.log(unpackBits(new Uint8Array([5]), [3], 32).toBigInts()); // [1n, 0n, 1n]
+ * ```
+ */
 export function unpackBits(bytes: Uint8Array, shape: Shape, ring: Ring): RingTensor {
   const n = numel(shape);
   if (bytes.byteLength !== Math.ceil(n / 8)) {

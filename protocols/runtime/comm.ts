@@ -65,7 +65,17 @@ export interface CommStats {
   messages: number;
 }
 
-/** Batches the rounds of one party. */
+/**
+ * Batches the rounds of one party.
+ *
+ * @example
+ * ```ts
+ * import { memoryNetwork } from "@sharetensor/net/memory";
+ * import { Comm } from "@sharetensor/protocols";
+ * const c = new Comm(memoryNetwork(2)[0]);
+ * console.log(c.stats()); // { payloadBytes: 0, frameBytes: 0, messages: 0 }
+ * ```
+ */
 export class Comm {
   readonly #t: Transport;
   readonly #outbox = new Map<number, OutgoingSub[]>();

@@ -79,7 +79,16 @@ export interface ContextStats {
   messages: number;
 }
 
-/** One party's runtime for one computation; made by {@linkcode createContext}. */
+/**
+ * One party's runtime for one computation; made by {@linkcode createContext}.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(3, (ctx) => Promise.resolve(`${ctx.rank}/${ctx.size} Z_2^${ctx.ring}`));
+ * console.log(out); // ["0/3 Z_2^64", ...]
+ * ```
+ */
 export class Context {
   /** This party's rank. */
   readonly rank: number;

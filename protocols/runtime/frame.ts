@@ -19,11 +19,35 @@ import { FrameDecodeError } from "@sharetensor/core/errors";
 import { type Ring, RingTensor } from "@sharetensor/core/ring";
 import { fmtShape, numel, type Shape } from "@sharetensor/core/shape";
 
-/** First word of every runtime message ("ST" protocol frame, version 1). */
+/**
+ * First word of every runtime message ("ST" protocol frame, version 1).
+ *
+ * @example
+ * ```ts
+ * import { MAGIC } from "./frame.ts";
+ * console.log(MAGIC.toString(16)); // "53540001"
+ * ```
+ */
 export const MAGIC = 0x5354_0001;
-/** Bytes of framing per message. */
+/**
+ * Bytes of framing per message.
+ *
+ * @example
+ * ```ts
+ * import { MESSAGE_HEADER_BYTES } from "./frame.ts";
+ * console.log(MESSAGE_HEADER_BYTES); // 8
+ * ```
+ */
 export const MESSAGE_HEADER_BYTES = 8;
-/** Bytes of framing per sub-message (one op's payload to one peer in one round). */
+/**
+ * Bytes of framing per sub-message (one op's payload to one peer in one round).
+ *
+ * @example
+ * ```ts
+ * import { SUB_HEADER_BYTES } from "./frame.ts";
+ * console.log(SUB_HEADER_BYTES); // 16
+ * ```
+ */
 export const SUB_HEADER_BYTES = 16;
 
 /** One op's payload to one peer in one round, before encoding. */
@@ -164,7 +188,15 @@ export function tensorBytes(t: RingTensor): Uint8Array {
   return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
-/** Bytes per element of a ring. */
+/**
+ * Bytes per element of a ring.
+ *
+ * @example
+ * ```ts
+ * import { ringBytes } from "./frame.ts";
+ * console.log(ringBytes(32)); // 4
+ * ```
+ */
 export function ringBytes(ring: Ring): number {
   return ring / 8;
 }

@@ -22,7 +22,16 @@ import type { Context } from "./context.ts";
 import { tensorBytes } from "./frame.ts";
 import { hostView } from "./host.ts";
 
-/** The scope of one kernel invocation. */
+/**
+ * The scope of one kernel invocation.
+ *
+ * @example
+ * ```ts
+ * import type { Op } from "@sharetensor/protocols";
+ * const keyOf = (op: Op) => op.dealerKey();
+ * console.log(typeof keyOf);
+ * ```
+ */
 export class Op {
   /** The party's context. */
   readonly ctx: Context;

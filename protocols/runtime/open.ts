@@ -25,7 +25,15 @@ import { shapeHash } from "./shapes.ts";
 /** Additive or XOR sharing. */
 export type Sharing = "arithmetic" | "binary";
 
-/** Ranks of every party but `rank`. */
+/**
+ * Ranks of every party but `rank`.
+ *
+ * @example
+ * ```ts
+ * import { peersOf } from "@sharetensor/protocols";
+ * console.log(peersOf(1, 3)); // [0, 2]
+ * ```
+ */
 export function peersOf(rank: number, size: number): number[] {
   const out: number[] = [];
   for (let p = 0; p < size; p++) if (p !== rank) out.push(p);
@@ -47,6 +55,13 @@ function combineInto(
 /**
  * Opens `shares` to every party in one round; resolves with the full values.
  * `extra` goes into the header hash (op options that must agree).
+ *
+ * @example
+ * ```ts
+ * import { openAll, type Op } from "@sharetensor/protocols";
+ * const open = (op: Op, x: { buf: Parameters<typeof openAll>[1][0] }) => openAll(op, [x.buf], "arithmetic");
+ * console.log(typeof open);
+ * ```
  */
 export async function openAll(
   op: Op,
@@ -67,7 +82,16 @@ export async function openAll(
   return acc;
 }
 
-/** Opens `shares` to party `to` only: resolves with the full values there, null elsewhere. */
+/**
+ * Opens `shares` to party `to` only: resolves with the full values there, null elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { openTo, type Op } from "@sharetensor/protocols";
+ * const toZero = (op: Op, b: Parameters<typeof openTo>[1][0]) => openTo(op, [b], 0, "binary");
+ * console.log(typeof toZero);
+ * ```
+ */
 export async function openTo(
   op: Op,
   shares: readonly RingBuffer[],

@@ -43,6 +43,16 @@ export interface RunPartiesOptions {
  * Runs `fn` on `n` parties and resolves with their results (index = rank). If a party
  * fails, the others' transports are closed so that nobody hangs, and the first error (by
  * rank) is thrown once all have settled.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * const out = await runParties(2, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 1 ? [2] : null, { from: 1, shape: [1] });
+ *   return await x.reveal({ to: 0 });
+ * }, { dealer: "tfpUnsafe", ring: 64, fracBits: 16 });
+ * console.log(out); // [Float64Array [2], null]
+ * ```
  */
 export async function runParties<T>(
   n: number,
