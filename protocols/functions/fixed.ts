@@ -1,0 +1,87 @@
+/**
+ * Fixed-point precision control for the function library. The library keeps intermediate
+ * values with more fractional bits than the context (say 20 instead of 16) where that buys
+ * accuracy, and chooses where to truncate. Products are exact in the ring when one operand
+ * is declared an integer (0 fractional bits), so `mulAt` multiplies the raw words and then
+ * truncates once to the precision asked for. Truncation is `trunc_a`: local and free with
+ * 2 parties, one round with more.
+ *
+ * Truncation of a 2-party share fails with probability about |z| / 2^ring (z the raw value
+ * being truncated), so the helpers keep raw products below ~2^42 for values in range.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * import { lincomb, mulAt } from "./fixed.ts";
+ * const out = await runParties(2, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [0.5, 1.5] : null, { from: 0, shape: [2] });
+ *   const x2 = await mulAt(x, x, 20); // 20 fractional bits
+ *   return await (await lincomb([[x2, 3], [x, -1]], 0.25, 16)).reveal();
+ * }, { dealer: "tfpUnsafe" });
+ * console.log(out[0]); // Float64Array [0.5, 5.5] (3x^2 - x + 0.25)
+ * ```
+ * @module
+ */
+import { SecretTensor } from "../secret_tensor.ts";
+
+/** Default fractional bits of the library's internal values (context bits + 4). */
+export function workBits(x: SecretTensor): number {
+  return x.ctx.fracBits + 4;
+}
+
+/** The same ring words read with `f` fractional bits (x / 2^(f - x.fracBits)). */
+export function reinterpret(x: SecretTensor, f: number): SecretTensor {
+  return new SecretTensor(x.ctx, "arithmetic", x.buf, f);
+}
+
+/** x with exactly `f` fractional bits: exact when f grows, a truncation when it shrinks. */
+export async function at(x: SecretTensor, f: number): Promise<SecretTensor> {
+  if (f === x.fracBits) return x;
+  if (f > x.fracBits) return reinterpret(x.mulPublic(1n << BigInt(f - x.fracBits)), f);
+  return await x.ctx.run<SecretTensor>("trunc_a", x, x.fracBits - f);
+}
+
+/** x * y (secret), truncated once to `f` fractional bits. */
+export async function mulAt(x: SecretTensor, y: SecretTensor, f: number): Promise<SecretTensor> {
+  const raw = x === y ? await reinterpret(x, 0).square() : await reinterpret(x, 0).mul(
+    reinterpret(y, 0),
+  );
+  return await at(reinterpret(raw, x.fracBits + y.fracBits), f);
+}
+
+/** x^2 truncated once to `f` fractional bits (half the traffic of `mulAt`). */
+export function squareAt(x: SecretTensor, f: number): Promise<SecretTensor> {
+  return mulAt(x, x, f);
+}
+
+/** The raw integer of c with `cf` fractional bits. */
+export function rawOf(c: number, cf: number): bigint {
+  if (!Number.isFinite(c)) throw new RangeError(`a coefficient must be finite, got ${c}`);
+  return BigInt(Math.round(c * 2 ** cf));
+}
+
+/**
+ * c0 + sum_i c_i t_i for public coefficients, with one truncation to `f` fractional bits:
+ * each term is the exact ring product of t_i and c_i encoded with `cf` bits (default 20),
+ * all terms are aligned exactly and summed, and the sum is truncated once.
+ */
+export async function lincomb(
+  terms: readonly (readonly [SecretTensor, number])[],
+  c0: number,
+  f: number,
+  cf = 20,
+): Promise<SecretTensor> {
+  if (terms.length === 0) throw new TypeError("lincomb: needs at least one term");
+  const top = Math.max(...terms.map(([t]) => t.fracBits)) + cf;
+  let acc: SecretTensor | null = null;
+  for (const [t, c] of terms) {
+    if (c === 0) continue;
+    const shift = top - t.fracBits - cf;
+    const r = rawOf(c, cf) << BigInt(shift);
+    const p = reinterpret(t.mulPublic(r), top);
+    acc = acc ? acc.add(p) : p;
+  }
+  if (!acc) acc = reinterpret(terms[0][0].mulPublic(0n), top);
+  if (c0 !== 0) acc = acc.add(acc.ctx.public(c0, { fracBits: top }));
+  return await at(acc, Math.min(f, top));
+}
