@@ -1,6 +1,5 @@
 /**
- * The TCP transport, re-exported for the CLI. `@sharetensor/net` does not export
- * `./tcp` yet; once it does, this file becomes `export * from "@sharetensor/net/tcp"`.
+ * The TCP transport, re-exported for the CLI (one place to change if it moves).
  *
  * @example
  * ```ts
@@ -9,5 +8,4 @@
  * ```
  * @module
  */
-export * from "../net/tcp/mod.ts";
-export { freePort } from "../net/tcp/testing.ts";
+export * from "@sharetensor/net/tcp";

@@ -1,7 +1,6 @@
 // End to end: the command line itself (help, exit codes, keygen).
 import assert from "node:assert/strict";
-import { readKeyFile } from "../net/tcp/mod.ts";
-import { encodePublicKey } from "../net/tcp/mod.ts";
+import { encodePublicKey, readKeyFile } from "@sharetensor/net/tcp";
 import { runCli } from "./e2e_util.ts";
 
 Deno.test("cli: --help works for every command and exits 0", async () => {

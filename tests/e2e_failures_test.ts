@@ -1,7 +1,6 @@
 // End to end: failures are clear errors with the right exit code, never hangs.
 import assert from "node:assert/strict";
-import { formatCluster, writeKeyFile } from "../net/tcp/mod.ts";
-import { localCluster } from "../net/tcp/testing.ts";
+import { formatCluster, localCluster, writeKeyFile } from "@sharetensor/net/tcp";
 import { reports, runCli, startCli, waitFor } from "./e2e_util.ts";
 
 async function clusterDir(n: number, ttp: boolean) {
