@@ -139,12 +139,22 @@ export class SecretTensor implements ShareTensor {
       : this.ctx.device.mulScalar(this.buf, 1n << BigInt(f - this.fracBits));
   }
 
+  /**
+   * A public operand as a tensor: bigints are integers (0 fractional bits); integer numbers
+   * take `fracBits`, other numbers at least the context's precision (so `bit.add(0.5)` is
+   * exact, and `bit.add(1)` stays an integer).
+   */
   #public(v: PublicOperand, fracBits: number): PublicTensor {
     if (v instanceof PublicTensor) {
       if (v.ctx !== this.ctx) throw new TypeError("a public tensor of another context");
       return v;
     }
-    return this.ctx.public(v as number, { fracBits });
+    if (typeof v === "bigint") return this.ctx.public(v, { fracBits: 0 });
+    const all = typeof v === "number" ? [v] : v as ArrayLike<number>;
+    let integral = true;
+    for (let i = 0; i < all.length && integral; i++) integral = Number.isInteger(all[i]);
+    const f = integral ? fracBits : Math.max(fracBits, this.ctx.fracBits);
+    return this.ctx.public(v as number, { fracBits: f });
   }
 
   // ---- arithmetic, local ----
@@ -204,7 +214,7 @@ export class SecretTensor implements ShareTensor {
         this.fracBits + this.ctx.fracBits,
       );
     }
-    const p = this.#public(c, this.ctx.fracBits);
+    const p = this.#public(c, 0); // integers exact, fractions at the context precision
     return this.#settle(d.mul(this.buf, p.buf), this.fracBits + p.fracBits);
   }
 

@@ -62,6 +62,29 @@ for (const n of [2, 3]) {
   });
 }
 
+Deno.test("secret tensor: public operands keep integers exact and fractions precise", async () => {
+  const out = await runParties(2, async (ctx) => {
+    const b = await ctx.share(ctx.rank === 0 ? [0, 1] : null, { from: 0, shape: [2], fracBits: 0 });
+    const plusOne = b.add(1);
+    const plusHalf = b.add(0.5);
+    const plusBig = b.add(3n);
+    assert.equal(plusOne.fracBits, 0);
+    assert.equal(plusHalf.fracBits, 16);
+    assert.equal(plusBig.fracBits, 0);
+    const x = await ctx.share(ctx.rank === 1 ? [1.5, -2] : null, { from: 1, shape: [2] });
+    return await Promise.all(
+      [plusOne, plusHalf, plusBig, x.add(2n), x.sub(0.25)].map((t) => t.reveal()),
+    );
+  });
+  for (const r of out) {
+    close(r[0], [1, 2], 0);
+    close(r[1], [0.5, 1.5], 0);
+    close(r[2], [3, 4], 0);
+    close(r[3], [3.5, 0], 0);
+    close(r[4], [1.25, -2.25], 0);
+  }
+});
+
 Deno.test("secret tensor: binary local ops and or", async () => {
   const out = await runParties(3, async (ctx) => {
     const x = await ctx.share(ctx.rank === 0 ? [0b1100n, 5n] : null, {

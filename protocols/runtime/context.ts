@@ -222,9 +222,15 @@ export class Context {
     return this.run("share", enc, from, shape, kind, fracBits);
   }
 
-  /** A public (party-local) tensor; shape defaults to the value's ([n] for arrays, [] for a number). */
+  /**
+   * A public (party-local) tensor; shape defaults to the value's ([n] for arrays, [] for a
+   * number). Numbers are encoded with the context's `fracBits`; bigints and ring tensors are
+   * raw integers (0 fractional bits) unless `fracBits` says otherwise.
+   */
   public(value: TensorValue, opts: { shape?: Shape; fracBits?: number } = {}): PublicTensor {
-    const fracBits = opts.fracBits ?? this.fracBits;
+    const raw = typeof value === "bigint" || value instanceof RingTensor ||
+      (Array.isArray(value) && typeof value[0] === "bigint");
+    const fracBits = opts.fracBits ?? (raw ? 0 : this.fracBits);
     const shape = opts.shape ??
       (value instanceof RingTensor
         ? value.shape
