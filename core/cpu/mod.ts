@@ -4,6 +4,15 @@
  * {@linkcode RingTensor}s (their `deviceName` is `"cpu"`): `upload` copies, `download`
  * returns a copy, and {@linkcode CpuDevice.read} gives the result synchronously.
  *
+ * Where the time goes: elementwise kernels are flat loops that V8 compiles to native
+ * 64-bit code (`elementwise.ts`); shifts, bit tests and layout copies work on 32-bit words
+ * (`bitwise.ts`, `strided.ts`); matmul and conv (im2col) run a register-blocked
+ * WebAssembly SIMD GEMM that is assembled at startup (`gemm_wasm.ts`, `wasm_emit.ts`),
+ * ~4x (Z_2^64) and ~20x (Z_2^32) faster than the best plain JS loops. On one core of the
+ * 2-vCPU dev VM (Zen 5, Deno 2.9.6, quiet machine) Z_2^64 mul of 1M elements takes ~1.4 ms,
+ * [256,256] @ [256,256] ~5.5 ms (Z_2^32: ~0.9 ms), [128,768] @ [768,768] ~19.5 ms (~4.2 ms)
+ * and LeNet's first conv2d on a batch of 64 ~7.7 ms (~2.7 ms); see the `*_bench.ts` files.
+ *
  * @example
  * ```ts
  * import { cpu } from "@sharetensor/core/cpu";
