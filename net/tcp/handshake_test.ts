@@ -18,7 +18,7 @@ import {
 import { generateKeyPair, type KeyPair } from "./keys.ts";
 import { connectMesh } from "./mesh.ts";
 import { SecureLink } from "./secure_channel.ts";
-import { localCluster } from "./testing.ts";
+import { localCluster } from "./local.ts";
 
 async function socketPair(): Promise<[Deno.TcpConn, Deno.TcpConn]> {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -4,7 +4,7 @@ import { PeerClosedError } from "@sharetensor/core/errors";
 import { formatCluster } from "./cluster.ts";
 import { writeKeyFile } from "./keys.ts";
 import { connectMesh } from "./mesh.ts";
-import { localCluster } from "./testing.ts";
+import { localCluster } from "./local.ts";
 
 Deno.test("tcp mesh: a killed party process fails the others' exchanges with PeerClosedError", async () => {
   const { cluster, keys } = localCluster(3);

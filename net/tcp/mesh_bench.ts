@@ -9,7 +9,7 @@
  */
 import { connectMesh, type TcpTransport } from "./mesh.ts";
 import type { CipherSuite } from "./cipher.ts";
-import { localCluster } from "./testing.ts";
+import { localCluster } from "./local.ts";
 
 async function link(suite: CipherSuite): Promise<TcpTransport> {
   const { cluster, keys } = localCluster(2);

@@ -4,7 +4,7 @@ import { connectMesh, type MeshOptions, type TcpTransport } from "./mesh.ts";
 import { connectPeers } from "./connect.ts";
 import type { Cluster } from "./cluster.ts";
 import { generateKeyPair, type KeyPair } from "./keys.ts";
-import { localCluster } from "./testing.ts";
+import { localCluster } from "./local.ts";
 
 const quiet = { warn: () => {} };
 

@@ -23,3 +23,4 @@ export * from "./handshake.ts";
 export * from "./secure_channel.ts";
 export * from "./connect.ts";
 export * from "./mesh.ts";
+export * from "./local.ts";
