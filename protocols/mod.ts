@@ -5,6 +5,18 @@
  * {@linkcode SecretTensor} methods (local ones synchronous, communicating ones async and
  * batched into shared rounds when issued together); and opens results with `reveal`.
  *
+ * - **Rounds.** Communicating ops issued in the same tick (e.g. in `Promise.all`) share
+ *   one message per peer. Every party must issue its top-level ops in the same order; for
+ *   concurrent branches that await between ops, use `ctx.parallel(branches)`.
+ * - **Costs.** Each kernel declares its rounds and payload bytes (`KernelConfig.cost`);
+ *   `ctx.stats()` counts them (plus 8 bytes per message and 16 per op of framing), and
+ *   the conformance suite holds every kernel to its declaration.
+ * - **Precision.** Fixed point with the context's `fracBits` (16 by default). Products are
+ *   truncated back (local for 2 parties, one extra round otherwise): within one unit in the
+ *   last place, except with probability about 2^(lx + 1 - ring) per element (see `trunc_a`).
+ * - **Reused weights.** The right operand of `matmul` and the weight of a conv open their
+ *   Beaver mask once; later products with the same tensor object send only the activation.
+ *
  * @example
  * ```ts
  * import { runParties } from "@sharetensor/protocols";
