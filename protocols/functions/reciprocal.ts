@@ -1,0 +1,96 @@
+/**
+ * 1/x for x of unknown sign: octave normalization (see `normalize.ts`: one a2b, a suffix
+ * OR, the sign, one bit-B2A), then u = |x| 2^-k in [1, 2), a quadratic minimax guess of
+ * 1/u (relative error 1.0e-2), Newton steps w <- w (2 - u w) (each squares the relative
+ * error), and 1/x = sign(x) 2^-k w. The sign and the scale come from public per-octave
+ * tables, so they cost no products.
+ *
+ * Cost at 2 parties (default range, signed): 19 rounds, ~277 bytes per element; with
+ * `range: [0.5, 50]` 17 rounds, ~245 bytes; `signed: false` saves a round and 16 bytes.
+ * CrypTen (3 exp(0.5 - x) + 0.003, 10 Newton steps, sign by a comparison): 38 rounds,
+ * 552 bytes.
+ *
+ * Accuracy (16 fractional bits, one Newton step, measured): relative <= 2e-3 on
+ * +-[0.5, 50] (measured ~2e-4: the output's last bit); on [0.01, 1e4] the error is
+ * <= 2e-3 relative or 2 ulp (3.1e-5) absolute (outputs near 1e-4 have few significant bits).
+ * Domain: |x| in [2^kmin, 2^(kmax+1)) of the range (default [2^-10, 2^21)); x = 0 and
+ * values outside give wrong results that the protocol cannot see.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * import { reciprocal } from "./reciprocal.ts";
+ * const out = await runParties(2, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [4, -0.5, 30] : null, { from: 0, shape: [3] });
+ *   return await (await reciprocal(x)).reveal();
+ * }, { dealer: "tfpUnsafe" });
+ * console.log(out[0]); // ~Float64Array [0.25, -2, 0.0333]
+ * ```
+ * @module
+ */
+import type { SecretTensor } from "../secret_tensor.ts";
+import { at, lincomb, mulAt, squareAt } from "./fixed.ts";
+import { normalize } from "./normalize.ts";
+import { newtonReciprocal } from "./newton.ts";
+
+/** Options of {@linkcode reciprocal}. */
+export interface ReciprocalOptions {
+  /** Public bounds on |x| (default [2^-10, 2^21)); a narrower range saves OR rounds. */
+  range?: readonly [number, number];
+  /** x may be negative (default true); false when x > 0 is known. */
+  signed?: boolean;
+  /** Newton steps after the guess (default 1; 0 gives the guess, ~1e-2). */
+  iterations?: number;
+  /** Fractional bits of the result (default the context's). */
+  fracBits?: number;
+}
+
+/** Minimax (relative) quadratic for 1/u on [1, 2]: error 1.01e-2. */
+export const RECIPROCAL_GUESS: readonly number[] = [
+  2.1212121322424538,
+  -1.454545465575795,
+  0.32323232568351257,
+];
+
+/** Octaves [kmin, kmax] covering a public range of |x|. */
+export function octavesOf(range: readonly [number, number], op: string): [number, number] {
+  const [lo, hi] = range;
+  if (!(lo > 0) || !(hi > lo) || !Number.isFinite(hi)) {
+    throw new RangeError(`${op}: range must satisfy 0 < lo < hi < Infinity, got [${lo}, ${hi}]`);
+  }
+  const kmin = Math.floor(Math.log2(lo));
+  const kmax = Math.max(kmin + 1, Math.floor(Math.log2(hi)));
+  return [kmin, kmax];
+}
+
+/** Checks an iteration count. */
+export function checkIterations(n: number, op: string): number {
+  if (!Number.isInteger(n) || n < 0 || n > 20) {
+    throw new RangeError(`${op}: iterations must be an integer in [0, 20], got ${n}`);
+  }
+  return n;
+}
+
+/** 1/x elementwise (see the module doc). */
+export async function reciprocal(
+  x: SecretTensor,
+  opts: ReciprocalOptions = {},
+): Promise<SecretTensor> {
+  x.need("arithmetic", "reciprocal");
+  const [kmin, kmax] = octavesOf(opts.range ?? [2 ** -10, 2 ** 21 - 1], "reciprocal");
+  const iters = checkIterations(opts.iterations ?? 1, "reciprocal");
+  const signed = opts.signed ?? true;
+  const ctxF = x.ctx.fracBits;
+  const out = opts.fracBits ?? ctxF;
+  const wb = ctxF + 4;
+  const oct = await normalize(x, { kmin, kmax, signed });
+  const scale = (k: number) => 2 ** -k;
+  const s1 = signed ? oct.signedTable(scale, wb) : oct.table(scale, wb);
+  const u = await mulAt(x, s1, wb); // |x| 2^-k in [1, 2)
+  const u2 = await squareAt(u, wb);
+  const g = RECIPROCAL_GUESS;
+  let w = await lincomb([[u, g[1]], [u2, g[2]]], g[0], wb);
+  w = await newtonReciprocal(u, w, iters, wb);
+  const s2 = signed ? oct.signedTable(scale, ctxF) : oct.table(scale, ctxF);
+  return await mulAt(s2, await at(w, ctxF), out);
+}
