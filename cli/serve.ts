@@ -239,6 +239,8 @@ async function runJob(
     const result = await program.main(ctx, job.args, env);
     await ctx.flush();
     const s = ctx.stats();
+    // Everyone has everything before anyone closes (a close cuts a slow write short).
+    await barrier(ctx);
     const seconds = (performance.now() - t0) / 1000;
     if (opts.outDir) await writeResult(opts.outDir, party, job.index, result);
     log(

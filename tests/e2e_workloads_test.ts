@@ -39,7 +39,7 @@ const same = (a: Float64Array, b: Float64Array) =>
   a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
 for (const n of [2, 3, 4]) {
-  const size = n === 2 ? 1000 : 400;
+  const size = n === 2 ? 1000 : 300;
   Deno.test(`e2e: W1 mul [${size},${size}] on ${n} TCP parties + TTP matches the in-memory run`, async () => {
     const args = ["--size", String(size)];
     const tcp = await launchJob(n, "w1", args);
@@ -66,7 +66,7 @@ for (const n of [2, 3]) {
     name: `e2e: W3 ReLU on ${n} TCP parties + TTP is bit-exact with the in-memory run`,
     ignore: !hasRelu,
     async fn() {
-      const args = ["--size", n === 2 ? "1000" : "300"];
+      const args = ["--size", n === 2 ? "500" : "200"];
       const tcp = await launchJob(n, "w3", args);
       const [mem] = await runParties(n, (ctx) => w3(ctx, args), { dealer: "ttp" });
       for (const r of tcp) assert.ok(same(r, mem!), "TCP ReLU differs from the in-memory one");
