@@ -19,8 +19,8 @@
  * const key = new Uint8Array(64).fill(7);
  * const a = createFrameCipher("chacha20-hmac-sha256", key, 1);
  * const b = createFrameCipher("chacha20-hmac-sha256", key, 0);
- * const [, ct, tag] = a.seal(new Uint8Array([1, 2, 3]));
- * const body = new Uint8Array([...ct, ...tag]);
+ * const [, ...rest] = a.seal([new Uint8Array([1]), new Uint8Array([2, 3])]);
+ * const body = new Uint8Array(rest.flatMap((c) => [...c]));
  * console.log(b.open(body)); // Uint8Array [1, 2, 3]
  * ```
  * @module
@@ -59,11 +59,18 @@ export interface FrameCipher {
   readonly overhead: number;
   /** Number of frames sealed or opened so far (the next sequence number). */
   readonly seq: number;
-  /** Encrypts the next frame: `[u32 length header, ciphertext, tag]` to write in order. */
-  seal(plain: Uint8Array): Uint8Array[];
+  /**
+   * Encrypts the next frame, whose plaintext is the concatenation of `parts` (not copied
+   * first): the chunks to write in order, `[u32 length header, ...ciphertext, tag]`.
+   */
+  seal(parts: Uint8Array | readonly Uint8Array[]): Uint8Array[];
   /** Authenticates and decrypts the next frame body; `FrameDecodeError` when it fails. */
   open(body: Uint8Array): Uint8Array;
 }
+
+const list = (parts: Uint8Array | readonly Uint8Array[]): readonly Uint8Array[] =>
+  parts instanceof Uint8Array ? [parts] : parts;
+const total = (ps: readonly Uint8Array[]) => ps.reduce((s, p) => s + p.length, 0);
 
 function seqBytes(seq: number, len: number): Uint8Array {
   const b = new Uint8Array(12);
@@ -91,17 +98,18 @@ class ChaChaHmac implements FrameCipher {
     new DataView(iv.buffer).setBigUint64(8, BigInt(seq));
     return iv;
   }
-  #tag(seq: number, ct: Uint8Array): Uint8Array {
+  #tag(seq: number, cts: readonly Uint8Array[]): Uint8Array {
     const h = createHmac("sha256", this.#mac);
-    h.update(seqBytes(seq, ct.length + TAG_BYTES));
-    h.update(ct);
+    h.update(seqBytes(seq, total(cts) + TAG_BYTES));
+    for (const ct of cts) h.update(ct);
     const d = h.digest();
     return new Uint8Array(d.buffer, d.byteOffset, TAG_BYTES);
   }
-  seal(plain: Uint8Array): Uint8Array[] {
+  seal(parts: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
     const seq = this.seq++;
-    const ct = createCipheriv("chacha20", this.#enc, this.#iv(seq)).update(plain);
-    return [frameHeader(ct.length + TAG_BYTES), ct, this.#tag(seq, ct)];
+    const c = createCipheriv("chacha20", this.#enc, this.#iv(seq));
+    const cts = list(parts).map((p) => c.update(p) as Uint8Array);
+    return [frameHeader(total(cts) + TAG_BYTES), ...cts, this.#tag(seq, cts)];
   }
   open(body: Uint8Array): Uint8Array {
     if (body.length < TAG_BYTES) {
@@ -109,7 +117,7 @@ class ChaChaHmac implements FrameCipher {
     }
     const seq = this.seq;
     const ct = body.subarray(0, body.length - TAG_BYTES);
-    const tag = this.#tag(seq, ct);
+    const tag = this.#tag(seq, [ct]);
     if (!timingSafeEqual(tag, body.subarray(body.length - TAG_BYTES))) {
       throw new FrameDecodeError(
         this.#peer,
@@ -136,14 +144,14 @@ class AesGcm implements FrameCipher {
     new DataView(n.buffer).setBigUint64(4, BigInt(seq));
     return n;
   }
-  seal(plain: Uint8Array): Uint8Array[] {
+  seal(parts: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
     const seq = this.seq++;
+    const ps = list(parts);
     const c = createCipheriv("aes-256-gcm", this.#key, this.#nonce(seq));
-    c.setAAD(seqBytes(seq, plain.length + TAG_BYTES));
-    const ct = c.update(plain);
-    const fin = c.final();
-    const body = fin.length ? new Uint8Array([...ct, ...fin]) : ct;
-    return [frameHeader(body.length + TAG_BYTES), body, new Uint8Array(c.getAuthTag())];
+    c.setAAD(seqBytes(seq, total(ps) + TAG_BYTES));
+    const cts = ps.map((p) => c.update(p) as Uint8Array);
+    cts.push(c.final());
+    return [frameHeader(total(ps) + TAG_BYTES), ...cts, new Uint8Array(c.getAuthTag())];
   }
   open(body: Uint8Array): Uint8Array {
     if (body.length < TAG_BYTES) {
@@ -172,9 +180,10 @@ class Plain implements FrameCipher {
   readonly suite = "insecure";
   readonly overhead = 0;
   seq = 0;
-  seal(plain: Uint8Array): Uint8Array[] {
+  seal(parts: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
     this.seq++;
-    return [frameHeader(plain.length), plain];
+    const ps = list(parts);
+    return [frameHeader(total(ps)), ...ps];
   }
   open(body: Uint8Array): Uint8Array {
     this.seq++;

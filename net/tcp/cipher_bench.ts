@@ -19,12 +19,11 @@ for (const [name, msg, n] of [["8 MiB", big, 20], ["64 B", small, 20000]] as con
       { group: name, baseline: s === "insecure", n, warmup: 3 },
       () => {
         const parts = tx.seal(msg);
-        const body = parts.length === 2
-          ? parts[1]
-          : new Uint8Array(parts[1].length + parts[2].length);
-        if (parts.length === 3) {
-          body.set(parts[1]);
-          body.set(parts[2], parts[1].length);
+        const body = new Uint8Array(parts.reduce((n, c) => n + c.length, -4));
+        let off = 0;
+        for (const c of parts.slice(1)) {
+          body.set(c, off);
+          off += c.length;
         }
         rx.open(body);
       },

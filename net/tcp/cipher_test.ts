@@ -37,6 +37,14 @@ for (const suite of ["chacha20-hmac-sha256", "aes-256-gcm"] as const) {
       if (len > 0) assert.notDeepEqual(b.subarray(0, len), pt);
       assert.deepEqual(new Uint8Array(rx.open(b)), pt);
     }
+    // A frame sealed from parts is the frame sealed from their concatenation.
+    const whole = createFrameCipher(suite, k, 0);
+    const split = createFrameCipher(suite, k, 0);
+    const m = new Uint8Array(300).map((_, i) => i);
+    assert.deepEqual(
+      split.seal([m.subarray(0, 7), m.subarray(7, 100), m.subarray(100)]).flatMap((c) => [...c]),
+      whole.seal(m).flatMap((c) => [...c]),
+    );
     const b = body(tx.seal(new Uint8Array(64)));
     for (const i of [0, 63, 64, 79]) {
       const bad = b.slice();

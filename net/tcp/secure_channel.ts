@@ -1,7 +1,8 @@
 /**
  * A secure link: one authenticated, encrypted TCP connection to one peer, carrying
  * msgpackr messages in sealed frames (see `cipher.ts`). Messages are
- * `[0, 0, payload]` (data; the payload travels as raw typed-array bytes),
+ * `[0, 0, payload]` (data, with the payload as a msgpack bin32: its raw bytes follow an
+ * 8-byte header, never encoded element by element or copied into a msgpack buffer),
  * `[1, reason]` (goodbye: the peer closes the link on purpose) and
  * `[2, reason, origin]` (abort: the peer gave up because of party `origin`).
  *
@@ -26,6 +27,33 @@ import { errorText, withTimeout } from "./util.ts";
 const KIND_DATA = 0;
 const KIND_GOODBYE = 1;
 const KIND_ABORT = 2;
+
+/**
+ * The msgpack encoding of `[0, 0, <bin of len bytes>]` up to the payload: a data message
+ * is this header and then the payload's own bytes (no copy into a msgpack buffer). With
+ * bin32 the payload starts at offset 8, so it stays 8-byte aligned on arrival.
+ */
+function dataHeader(len: number): Uint8Array {
+  return new Uint8Array([
+    0x93,
+    KIND_DATA,
+    0,
+    0xc6,
+    len >>> 24,
+    (len >>> 16) & 255,
+    (len >>> 8) & 255,
+    len & 255,
+  ]);
+}
+
+/** The payload of a data message in `dataHeader` form (a view, no copy), else undefined. */
+function dataPayload(m: Uint8Array): Uint8Array | undefined {
+  if (m.length < 8 || m[0] !== 0x93 || m[1] !== KIND_DATA || m[2] !== 0 || m[3] !== 0xc6) {
+    return undefined;
+  }
+  const len = ((m[4] << 24) | (m[5] << 16) | (m[6] << 8) | m[7]) >>> 0;
+  return len === m.length - 8 ? m.subarray(8) : undefined;
+}
 
 /** What a link needs from a connection (`Deno.Conn` has it). */
 export interface LinkConn {
@@ -112,15 +140,14 @@ export class SecureLink {
         new TypeError(`message to peer ${this.peer} must be a Uint8Array, got ${typeof payload}`),
       );
     }
-    return this.#write(KIND_DATA, [KIND_DATA, 0, payload], payload.length);
+    return this.#write(KIND_DATA, [dataHeader(payload.length), payload], payload.length);
   }
 
   #write(kind: number, msg: unknown[], payloadBytes: number, force = false): Promise<void> {
     if (this.#error && !force) return Promise.reject(this.#error);
-    let plain = this.#packr.pack(msg);
-    // Packr reuses its buffer; the insecure suite writes it later, so it gets a copy.
-    if (this.#send.overhead === 0) plain = plain.slice();
-    const chunks = this.#send.seal(plain);
+    // Packr reuses its buffer and the write happens later, so control messages get a copy.
+    const parts = kind === KIND_DATA ? msg as Uint8Array[] : [this.#packr.pack(msg).slice()];
+    const chunks = this.#send.seal(parts);
     const wire = chunks.reduce((s, c) => s + c.length, 0);
     const p = this.#writes.then(async () => {
       if (this.#error && kind === KIND_DATA) throw this.#error;
@@ -168,6 +195,11 @@ export class SecureLink {
         const body = await this.#reader.readFrame();
         if (body === null) throw new PeerClosedError(this.peer, "connection closed by the peer");
         const plain = this.#recv.open(body);
+        const fast = dataPayload(plain);
+        if (fast) {
+          this.#deliver(fast);
+          continue;
+        }
         let msg: unknown;
         try {
           msg = this.#packr.unpack(plain);
@@ -198,9 +230,12 @@ export class SecureLink {
   }
 
   #deliver(payload: Uint8Array): void {
-    // A plain, 8-byte aligned Uint8Array, so callers may view it as BigUint64Array.
-    let p = payload;
-    if (p.constructor !== Uint8Array || p.byteOffset % 8 !== 0) p = new Uint8Array(p);
+    // A plain Uint8Array, 8-byte aligned (callers may view it as BigUint64Array), whose
+    // buffer holds nothing else (no pooled Buffer slab): a view when that holds, else a copy.
+    const own = payload.buffer.byteLength - payload.byteLength <= 64;
+    const p = own && payload.byteOffset % 8 === 0
+      ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
+      : new Uint8Array(payload);
     this.stats.bytesReceived += p.length;
     const w = this.#waiters.shift();
     if (w) {
