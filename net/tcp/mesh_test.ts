@@ -103,6 +103,12 @@ for (const suite of ["aes-256-gcm", "insecure"] as const) {
         ts[2].exchange(new Map(), [1]),
       ]);
       assert.deepEqual(got.get(1), msg);
+      // The payload is taken when exchange is called, as with the in-memory transport.
+      const buf = new Uint8Array([1, 2, 3]);
+      const sent = ts[0].exchange(new Map([[2, buf]]), []);
+      buf[0] = 99;
+      const [, got2] = await Promise.all([sent, ts[2].exchange(new Map(), [0])]);
+      assert.deepEqual(got2.get(0), new Uint8Array([1, 2, 3]));
       assert.equal(warnings.length, suite === "insecure" ? 3 : 0);
       if (suite === "insecure") assert.match(warnings[0], /INSECURE/);
     } finally {

@@ -133,14 +133,20 @@ export class SecureLink {
     return this.#error;
   }
 
-  /** Sends one message; resolves when its bytes are written to the socket. */
+  /**
+   * Sends one message (taken at once: the caller may change `payload` afterwards);
+   * resolves when its bytes are written to the socket.
+   */
   send(payload: Uint8Array): Promise<void> {
     if (!(payload instanceof Uint8Array)) {
       return Promise.reject(
         new TypeError(`message to peer ${this.peer} must be a Uint8Array, got ${typeof payload}`),
       );
     }
-    return this.#write(KIND_DATA, [dataHeader(payload.length), payload], payload.length);
+    // Encrypting suites consume the payload now; the insecure one writes it later, so it
+    // takes a copy (the caller may reuse its buffer as soon as this returns).
+    const body = this.#send.overhead === 0 ? payload.slice() : payload;
+    return this.#write(KIND_DATA, [dataHeader(payload.length), body], payload.length);
   }
 
   #write(kind: number, msg: unknown[], payloadBytes: number, force = false): Promise<void> {
