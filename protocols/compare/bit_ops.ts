@@ -67,6 +67,43 @@ function aligned(b: Uint8Array, len32: number): Uint32Array {
     : new Uint32Array(b.slice(0, len32 * 4).buffer);
 }
 
+/** Calls `f` on chunks of [0, n): loops in small, often-called functions get optimized early. */
+export function chunked(n: number, f: (lo: number, hi: number) => void, size = 8192): void {
+  for (let lo = 0; lo < n; lo += size) f(lo, Math.min(n, lo + size));
+}
+
+/** o[oo + j] = x[j] ^ m[mo + j] for j in [lo, hi). */
+function xorAt(
+  o: Uint32Array,
+  oo: number,
+  x: Uint32Array,
+  m: Uint32Array,
+  mo: number,
+  lo: number,
+  hi: number,
+): void {
+  for (let j = lo; j < hi; j++) o[oo + j] = x[j] ^ m[mo + j];
+}
+
+/** z = c ^ e b ^ a f (^ e f on party 0), e and f the opened halves of `ef`. */
+function andCombine(
+  z: Uint32Array,
+  ef: Uint32Array,
+  len: number,
+  a: Uint32Array,
+  b: Uint32Array,
+  c: Uint32Array,
+  p0: boolean,
+  lo: number,
+  hi: number,
+): void {
+  for (let j = lo; j < hi; j++) {
+    const e = ef[j];
+    const f = ef[len + j];
+    z[j] = c[j] ^ (e & b[j]) ^ (a[j] & f) ^ (p0 ? e & f : 0);
+  }
+}
+
 /**
  * The AND round of `op`'s circuit: `and_bb`'s protocol (an AND triple over ring words,
  * open e = x ^ a and f = y ^ b in one message, z = c ^ e b ^ a f ^ e f on party 0) run on
@@ -86,18 +123,11 @@ export function andFn(op: Op): AndFn {
     const [a, b, c] = (await Promise.all([t.a, t.b, t.c].map((x) => d.download(x)))).map(u32);
     const ef = new Uint32Array(2 * len);
     for (let i = 0; i < xs.length; i++) {
-      const x = xs[i];
-      const y = ys[i];
-      const o = i * s;
-      for (let j = 0; j < s; j++) {
-        ef[o + j] = x[j] ^ a[o + j];
-        ef[len + o + j] = y[j] ^ b[o + j];
-      }
+      chunked(s, (lo, hi) => xorAt(ef, i * s, xs[i], a, i * s, lo, hi));
+      chunked(s, (lo, hi) => xorAt(ef, len + i * s, ys[i], b, i * s, lo, hi));
     }
-    for (let j = w32; j < len; j++) {
-      ef[j] = a[j];
-      ef[len + j] = b[j];
-    }
+    ef.set(a.subarray(w32, len), w32);
+    ef.set(b.subarray(w32, len), len + w32);
     const peers = peersOf(ctx.rank, ctx.size);
     const bytes = new Uint8Array(ef.buffer);
     const got = await op.exchange(
@@ -107,18 +137,11 @@ export function andFn(op: Op): AndFn {
     );
     for (const p of peers) {
       const g = aligned(got.get(p)!, 2 * len);
-      for (let j = 0; j < 2 * len; j++) ef[j] ^= g[j];
+      chunked(2 * len, (lo, hi) => xorAt(ef, 0, g, ef, 0, lo, hi));
     }
     const z = new Uint32Array(w32);
-    if (ctx.rank === 0) {
-      for (let j = 0; j < w32; j++) {
-        const e = ef[j];
-        const f = ef[len + j];
-        z[j] = c[j] ^ (e & b[j]) ^ (a[j] & f) ^ (e & f);
-      }
-    } else {
-      for (let j = 0; j < w32; j++) z[j] = c[j] ^ (ef[j] & b[j]) ^ (a[j] & ef[len + j]);
-    }
+    const p0 = ctx.rank === 0;
+    chunked(w32, (lo, hi) => andCombine(z, ef, len, a, b, c, p0, lo, hi));
     return xs.map((_, i) => z.subarray(i * s, (i + 1) * s));
   };
 }

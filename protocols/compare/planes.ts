@@ -68,12 +68,32 @@ function words32(t: RingTensor): Uint32Array {
  */
 export function toPlanes(t: RingTensor): Uint32Array[] {
   const n = t.size;
-  const halves = t.ring / 32;
   const s = strideOf(n);
   const w = words32(t);
   const out = new Uint32Array(t.ring * s);
   const blk = new Uint32Array(32);
-  for (let b = 0; b < s; b++) {
+  for (let b = 0; b < s; b += CHUNK) {
+    wordsToPlanes(w, out, n, s, t.ring / 32, blk, b, Math.min(s, b + CHUNK));
+  }
+  const planes: Uint32Array[] = [];
+  for (let k = 0; k < t.ring; k++) planes.push(out.subarray(k * s, (k + 1) * s));
+  return planes;
+}
+
+/** Blocks of 32 elements per call: small, often-called loops get optimized early. */
+const CHUNK = 64;
+
+function wordsToPlanes(
+  w: Uint32Array,
+  out: Uint32Array,
+  n: number,
+  s: number,
+  halves: number,
+  blk: Uint32Array,
+  b0: number,
+  b1: number,
+): void {
+  for (let b = b0; b < b1; b++) {
     const e0 = b * 32;
     const m = Math.min(32, n - e0);
     for (let h = 0; h < halves; h++) {
@@ -84,9 +104,29 @@ export function toPlanes(t: RingTensor): Uint32Array[] {
       for (let k = 0; k < 32; k++) out[base + k * s] = blk[k];
     }
   }
-  const planes: Uint32Array[] = [];
-  for (let k = 0; k < t.ring; k++) planes.push(out.subarray(k * s, (k + 1) * s));
-  return planes;
+}
+
+function planesToWords(
+  planes: readonly Uint32Array[],
+  w: Uint32Array,
+  n: number,
+  halves: number,
+  blk: Uint32Array,
+  b0: number,
+  b1: number,
+): void {
+  for (let b = b0; b < b1; b++) {
+    const e0 = b * 32;
+    const m = Math.min(32, n - e0);
+    for (let h = 0; h < halves; h++) {
+      for (let k = 0; k < 32; k++) {
+        const p = planes[h * 32 + k];
+        blk[k] = p === undefined ? 0 : p[b];
+      }
+      transpose32(blk, 0);
+      for (let e = 0; e < m; e++) w[(e0 + e) * halves + h] = blk[e];
+    }
+  }
 }
 
 /**
@@ -100,22 +140,12 @@ export function toPlanes(t: RingTensor): Uint32Array[] {
  */
 export function fromPlanes(planes: readonly Uint32Array[], ring: Ring, shape: Shape): RingTensor {
   const n = numel(shape);
-  const halves = ring / 32;
   const s = strideOf(n);
   const t = new RingTensor(ring, shape);
   const w = words32(t);
   const blk = new Uint32Array(32);
-  for (let b = 0; b < s; b++) {
-    const e0 = b * 32;
-    const m = Math.min(32, n - e0);
-    for (let h = 0; h < halves; h++) {
-      for (let k = 0; k < 32; k++) {
-        const p = planes[h * 32 + k];
-        blk[k] = p === undefined ? 0 : p[b];
-      }
-      transpose32(blk, 0);
-      for (let e = 0; e < m; e++) w[(e0 + e) * halves + h] = blk[e];
-    }
+  for (let b = 0; b < s; b += CHUNK) {
+    planesToWords(planes, w, n, ring / 32, blk, b, Math.min(s, b + CHUNK));
   }
   return t;
 }
@@ -135,7 +165,7 @@ export function lowPlane(t: RingTensor): Uint32Array {
   const step = t.ring / 32;
   const w = words32(t);
   const out = new Uint32Array(strideOf(n));
-  for (let e = 0; e < n; e++) out[e >>> 5] |= (w[e * step] & 1) << (e & 31);
+  for (let e = 0; e < n; e += 32 * CHUNK) lowBits(w, out, step, e, Math.min(n, e + 32 * CHUNK));
   return out;
 }
 
@@ -153,7 +183,7 @@ export function planeToTensor(p: Uint32Array, ring: Ring, shape: Shape): RingTen
   const t = new RingTensor(ring, shape);
   const step = ring / 32;
   const w = words32(t);
-  for (let e = 0; e < n; e++) w[e * step] = (p[e >>> 5] >>> (e & 31)) & 1;
+  for (let e = 0; e < n; e += 32 * CHUNK) spreadBits(p, w, step, e, Math.min(n, e + 32 * CHUNK));
   return t;
 }
 
@@ -187,4 +217,12 @@ export function notPlane(a: Uint32Array, n: number): Uint32Array {
   const r = n & 31;
   if (r !== 0 && o.length > 0) o[o.length - 1] &= (1 << r) - 1;
   return o;
+}
+
+function lowBits(w: Uint32Array, out: Uint32Array, step: number, e0: number, e1: number): void {
+  for (let e = e0; e < e1; e++) out[e >>> 5] |= (w[e * step] & 1) << (e & 31);
+}
+
+function spreadBits(p: Uint32Array, w: Uint32Array, step: number, e0: number, e1: number): void {
+  for (let e = e0; e < e1; e++) w[e * step] = (p[e >>> 5] >>> (e & 31)) & 1;
 }
