@@ -5,10 +5,12 @@
  * One `exchange` is one round: the messages to each peer are sealed and queued at once
  * (in call order, so concurrent exchanges keep their order on every link), then the
  * round waits for one message from each peer in `recvFrom`. Messages from a peer are
- * matched to exchanges in order. The first failure of any link (a peer that died or
- * closed, a bad frame, a timeout) fails the whole transport: every pending and later
- * exchange rejects with that error (which names the peer), and the other peers are told
- * (an abort message), so no party hangs.
+ * matched to exchanges in order. The first failure of any link (a peer that died, a
+ * bad frame, a timeout) fails the whole transport: every pending and later exchange
+ * rejects with that error (which names the peer), and the other peers are told (an abort
+ * message), so no party hangs. A peer that closes cleanly (`close()` sends a goodbye) is
+ * not a failure until a round needs it again: its last messages are still delivered, and
+ * the others may go on among themselves.
  *
  * @example
  * ```ts
@@ -112,8 +114,15 @@ export class TcpTransport implements Transport {
     if (out.length + inc.length > 0) this.#rounds++;
     const sent = out.map(([l, b]) => l.send(b));
     const got = inc.map((l) => l.recv());
-    const [, msgs] = await Promise.all([Promise.all(sent), Promise.all(got)]);
-    return new Map(recvFrom.map((p, i) => [p, msgs[i]]));
+    try {
+      const [, msgs] = await Promise.all([Promise.all(sent), Promise.all(got)]);
+      return new Map(recvFrom.map((p, i) => [p, msgs[i]]));
+    } catch (e) {
+      // A round that cannot complete ends the computation (e.g. it needed a peer that had
+      // already said goodbye): fail the transport and tell the others, so nobody hangs.
+      if (e instanceof Error) this.#fail(e);
+      throw this.#failure ?? e;
+    }
   }
 
   /** Payload bytes sent (as written to the sockets), received, and rounds. */

@@ -221,6 +221,35 @@ Deno.test("tcp mesh: a closed peer fails pending and later exchanges with PeerCl
   }
 });
 
+Deno.test("tcp mesh: a peer that closes cleanly after its last message does not break the others", async () => {
+  const { ts } = await mesh(3);
+  try {
+    const sent2 = ts[2].exchange(new Map([[0, new Uint8Array([2])]]), []).then(() => ts[2].close());
+    const got0 = ts[0].exchange(new Map(), [1, 2]);
+    await sent2;
+    await new Promise((r) => setTimeout(r, 50));
+    await ts[1].exchange(new Map([[0, new Uint8Array([1])]]), []);
+    const got = await got0;
+    assert.deepEqual([got.get(1), got.get(2)], [new Uint8Array([1]), new Uint8Array([2])]);
+    const [, back] = await Promise.all([
+      ts[0].exchange(new Map([[1, new Uint8Array([3])]]), []),
+      ts[1].exchange(new Map(), [0]),
+    ]);
+    assert.deepEqual(back.get(0), new Uint8Array([3]));
+    // A round that needs the party that left fails, and the failure reaches the others.
+    await assert.rejects(
+      ts[0].exchange(new Map(), [2]),
+      (e) => e instanceof PeerClosedError && e.peer === 2,
+    );
+    await assert.rejects(
+      ts[1].exchange(new Map(), [0]),
+      (e) => e instanceof PeerClosedError && e.peer === 2,
+    );
+  } finally {
+    await Promise.all(ts.map((t) => t.close()));
+  }
+});
+
 Deno.test("tcp mesh: an oversized message is a FrameDecodeError at the receiver", async () => {
   const { cluster, keys } = localCluster(2);
   const ts = await Promise.all(

@@ -89,7 +89,7 @@ export class SecureLink {
   readonly peer: number;
   /** Counters; the transport zeroes them on `resetStats`. */
   readonly stats: LinkStats = { bytesSent: 0, bytesReceived: 0, wireBytesSent: 0, messagesSent: 0 };
-  /** Called once with the first failure that did not come from `close()`. */
+  /** Called once with the first failure that came neither from `close()` nor a goodbye. */
   onFailure?: (e: Error) => void;
   readonly #conn: LinkConn;
   readonly #reader: FrameReader;
@@ -218,7 +218,12 @@ export class SecureLink {
         if (msg[0] === KIND_DATA && msg[2] instanceof Uint8Array) {
           this.#deliver(msg[2]);
         } else if (msg[0] === KIND_GOODBYE) {
-          throw new PeerClosedError(this.peer, `peer closed the link (${String(msg[1])})`);
+          // A clean close is not a failure: queued messages stay readable, and only a wait
+          // that needs this peer again rejects (the transport decides what that means).
+          this.#end(
+            new PeerClosedError(this.peer, `peer closed the link (${String(msg[1])})`),
+          );
+          return;
         } else if (msg[0] === KIND_ABORT) {
           // Name the party that caused the abort (e.g. one that died), unless it is us.
           const origin = msg[2];
@@ -252,16 +257,20 @@ export class SecureLink {
 
   /**
    * Ends the link with `err` (the first failure wins): pending and later waits reject with
-   * it.
+   * it, and `onFailure` is told.
    */
   fail(err: Error): void {
-    if (this.#error) return;
+    if (this.#end(err) && !this.#closing) this.onFailure?.(err);
+  }
+
+  #end(err: Error): boolean {
+    if (this.#error) return false;
     this.#error = err;
     for (const w of this.#waiters.splice(0)) {
       clearTimeout(w.timer);
       w.reject(err);
     }
-    if (!this.#closing) this.onFailure?.(err);
+    return true;
   }
 
   /**
