@@ -53,6 +53,30 @@ export interface WebGpuDeviceOptions {
   matmul?: MatmulStrategy;
 }
 
+/**
+ * Validated options: `RangeError` for a negative or fractional `cpuFallbackBelow`,
+ * `TypeError` for an unknown matmul strategy.
+ *
+ * @example
+ * ```ts
+ * import { checkDeviceOptions } from "./device.ts";
+ * console.log(checkDeviceOptions({}).cpuFallbackBelow); // 32768
+ * ```
+ */
+export function checkDeviceOptions(
+  opts: WebGpuDeviceOptions,
+): { cpuFallbackBelow: number; matmul?: MatmulStrategy } {
+  const t = opts.cpuFallbackBelow ?? DEFAULT_CPU_FALLBACK_BELOW;
+  if (!Number.isSafeInteger(t) || t < 0) {
+    throw new RangeError(`cpuFallbackBelow must be an integer >= 0, got ${t}`);
+  }
+  const m = opts.matmul;
+  if (m !== undefined && m !== "tiled" && m !== "register") {
+    throw new TypeError(`matmul must be "tiled" or "register", got ${m}`);
+  }
+  return { cpuFallbackBelow: t, matmul: m };
+}
+
 /** True for software adapters (llvmpipe, lavapipe, SwiftShader, WARP). */
 export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
   const fb = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter;
@@ -82,16 +106,10 @@ export class WebGpuDevice implements Device {
   /** Wraps a runtime; prefer `createWebGpuDevice`. */
   constructor(runtime: GpuRuntime, opts: WebGpuDeviceOptions = {}) {
     this.runtime = runtime;
-    const t = opts.cpuFallbackBelow ?? DEFAULT_CPU_FALLBACK_BELOW;
-    if (!Number.isSafeInteger(t) || t < 0) {
-      throw new RangeError(`cpuFallbackBelow must be an integer >= 0, got ${t}`);
-    }
-    this.cpuFallbackBelow = t;
-    const m = opts.matmul ?? (isSoftwareAdapter(runtime.adapterInfo) ? "register" : "tiled");
-    if (m !== "tiled" && m !== "register") {
-      throw new TypeError(`matmul must be "tiled" or "register", got ${m}`);
-    }
-    this.matmulStrategy = m;
+    const o = checkDeviceOptions(opts);
+    this.cpuFallbackBelow = o.cpuFallbackBelow;
+    this.matmulStrategy = o.matmul ??
+      (isSoftwareAdapter(runtime.adapterInfo) ? "register" : "tiled");
     this.#gc = new FinalizationRegistry((s) => this.#unref(s));
   }
 

@@ -39,11 +39,12 @@ gpuTest("small tensors stay on the host, large ones and mixed ops go to the GPU"
   assert.throws(() => dev.neg(s), TypeError);
 }, SMALL);
 
-gpuTest("cpuFallbackBelow rejects negative values", async () => {
+gpuTest("options are checked before a device is opened", async () => {
   const { createWebGpuDevice } = await import("./mod.ts");
   await assert.rejects(createWebGpuDevice({ cpuFallbackBelow: -1 }), RangeError);
+  await assert.rejects(createWebGpuDevice({ cpuFallbackBelow: 0.5 }), RangeError);
+  await assert.rejects(createWebGpuDevice({ matmul: "fast" as "tiled" }), TypeError);
   const d = await createWebGpuDevice({ cpuFallbackBelow: 0 });
   assert.equal(d.cpuFallbackBelow, 0);
   assert.equal((d.upload(RingTensor.zeros([1])) as GpuTensor).host, null);
-  d.destroy();
 });

@@ -26,9 +26,15 @@
  * @module
  */
 import { GpuRuntime } from "./runtime.ts";
-import { WebGpuDevice, type WebGpuDeviceOptions } from "./device.ts";
+import { checkDeviceOptions, WebGpuDevice, type WebGpuDeviceOptions } from "./device.ts";
 
-export { DEFAULT_CPU_FALLBACK_BELOW, WebGpuDevice, type WebGpuDeviceOptions } from "./device.ts";
+export {
+  checkDeviceOptions,
+  DEFAULT_CPU_FALLBACK_BELOW,
+  isSoftwareAdapter,
+  WebGpuDevice,
+  type WebGpuDeviceOptions,
+} from "./device.ts";
 export { GpuStorage, GpuTensor } from "./tensor.ts";
 export type { MatmulStrategy } from "./kernels/matmul.ts";
 export { GpuRuntime, type Program } from "./runtime.ts";
@@ -96,6 +102,7 @@ export function adapterSummary(info: GPUAdapterInfo): {
  * ```
  */
 export async function createWebGpuDevice(opts: WebGpuDeviceOptions = {}): Promise<WebGpuDevice> {
+  checkDeviceOptions(opts);
   const adapter = opts.adapter ?? await webGpuAdapter();
   if (!adapter) throw new Error("createWebGpuDevice: no WebGPU adapter in this runtime");
   return new WebGpuDevice(await GpuRuntime.create(adapter), opts);
