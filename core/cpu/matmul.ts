@@ -56,6 +56,12 @@ export function matmul(x: RingBuffer, y: RingBuffer): RingTensor {
   const out = new RingTensor(a.ring, shape);
   const nb = numel(batch);
   if (out.size === 0) return out;
+  if (bBatch.length === 0) {
+    // One shared matrix B (a Linear layer on [batch, seq, hidden]): fold the batch into
+    // the rows of a single product, so B is copied and packed once.
+    gemm(a.ring, a.data, 0, b.data, 0, out.data, 0, nb * m, k, n);
+    return out;
+  }
   const sa = broadcastStrides(aBatch, batch), sb = broadcastStrides(bBatch, batch);
   const bst = stridesOf(batch);
   for (let t = 0; t < nb; t++) {
