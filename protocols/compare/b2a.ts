@@ -24,6 +24,7 @@ import type { KernelConfig } from "../kernel.ts";
 import { peersOf } from "../runtime/open.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
+import { hostOf } from "./bit_ops.ts";
 import { lowPlane, planeToTensor, strideOf, toPlanes } from "./planes.ts";
 
 /** The kernel: `run(op, x, fracBits = 0)` -> arithmetic share of the word of x. */
@@ -42,8 +43,8 @@ export const b2a: KernelConfig<[SecretTensor, number?], SecretTensor> = {
     const n = x.size;
     const s = strideOf(n);
     const r = await ctx.dealer.randBits(op.dealerKey(), [k, n], ctx.ring);
-    const rb = await d.download(r.binary);
-    const xp = toPlanes(await d.download(x.buf));
+    const rb = await hostOf(d, r.binary);
+    const xp = toPlanes(await hostOf(d, x.buf));
     const masked = new Uint32Array(k * s);
     for (let b = 0; b < k; b++) {
       const row = new RingTensor(ctx.ring, [n], rb.data.subarray(b * n, (b + 1) * n));

@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import type { RingBuffer } from "@sharetensor/core/device";
+import type { Device, RingBuffer } from "@sharetensor/core/device";
 import type { Ring } from "@sharetensor/core/ring";
 import { RingTensor } from "@sharetensor/core/ring";
 import { numel, type Shape } from "@sharetensor/core/shape";
@@ -38,6 +38,15 @@ import { lowPlane, planeToTensor, strideOf, toPlanes, xorPlane } from "./planes.
 /** A child scope `label` of `op` (labels must be unique within one op). */
 export function sub(op: Op, label: string): Op {
   return new Op(op.ctx, `${op.id}/${label}`, op.name);
+}
+
+/**
+ * The host tensor behind `buf`, read-only: the CPU device's own buffer without a copy
+ * (`read`), any other device's by `download`.
+ */
+export async function hostOf(d: Device, buf: RingBuffer): Promise<RingTensor> {
+  const read = (d as { read?: (b: RingBuffer) => RingTensor }).read;
+  return typeof read === "function" ? read.call(d, buf) : await d.download(buf);
 }
 
 /** Payload bytes one party sends for a round ANDing `planes` planes of `stride` words. */
@@ -120,7 +129,7 @@ export function andFn(op: Op): AndFn {
     const words = ring === 64 ? Math.ceil(w32 / 2) : w32;
     const len = words * ring / 32;
     const t = await ctx.dealer.andTriple(op.dealerKey(), [words], ring);
-    const [a, b, c] = (await Promise.all([t.a, t.b, t.c].map((x) => d.download(x)))).map(u32);
+    const [a, b, c] = (await Promise.all([t.a, t.b, t.c].map((x) => hostOf(d, x)))).map(u32);
     const ef = new Uint32Array(2 * len);
     for (let i = 0; i < xs.length; i++) {
       chunked(s, (lo, hi) => xorAt(ef, i * s, xs[i], a, i * s, lo, hi));
@@ -157,7 +166,7 @@ export async function inputPlanes(
   const { ctx } = x;
   const d = ctx.device;
   const own = negLast && ctx.rank === ctx.size - 1 ? d.neg(x.buf) : x.buf;
-  const mine = toPlanes(await d.download(own));
+  const mine = toPlanes(await hostOf(d, own));
   const zero = new Uint32Array(strideOf(x.size));
   const inputs: Uint32Array[][] = [];
   for (let p = 0; p < ctx.size; p++) inputs.push(p === ctx.rank ? mine : mine.map(() => zero));
@@ -191,7 +200,7 @@ export async function randPlane(
 ): Promise<{ plane: Uint32Array; arith: RingBuffer }> {
   const { ctx } = op;
   const r = await ctx.dealer.randBits(op.dealerKey(), shape, ctx.ring);
-  return { plane: lowPlane(await ctx.device.download(r.binary)), arith: r.arith };
+  return { plane: lowPlane(await hostOf(ctx.device, r.binary)), arith: r.arith };
 }
 
 /** A public 0/1 plane as a ring tensor of `shape` on the device. */
@@ -241,7 +250,7 @@ export class MulBit {
     const kt = op.dealerKey();
     const rp = (async () => {
       const r = await ctx.dealer.randBits(kr, bitShape, ctx.ring);
-      return { plane: lowPlane(await d.download(r.binary)), arith: r.arith };
+      return { plane: lowPlane(await hostOf(d, r.binary)), arith: r.arith };
     })();
     this.#r = rp;
     const masks = sub(op, "m");
@@ -265,9 +274,8 @@ export class MulBit {
       this.#ry,
     ]);
     const c = publicBits(op, cp, this.#shape);
-    // b y = c y + (1 - 2c) r y
-    const oneMinus2c = d.sub(d.fill([], op.ctx.ring, 1n), d.mulScalar(c, 2n));
-    const z = d.add(d.mul(c, this.#y.buf), d.mul(oneMinus2c, ry));
+    // b y = c y + (1 - 2c) r y = r y + c (y - 2 r y)
+    const z = d.add(ry, d.mul(c, d.sub(this.#y.buf, d.mulScalar(ry, 2n))));
     return new SecretTensor(op.ctx, "arithmetic", z, this.#y.fracBits);
   }
 }

@@ -23,6 +23,7 @@ import { broadcastShapes, numel } from "@sharetensor/core/shape";
 import type { KernelConfig } from "../kernel.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
 import { MulBit, mulBitBytes, sub } from "./bit_ops.ts";
+import { hostOf } from "./bit_ops.ts";
 import { lowPlane } from "./planes.ts";
 
 /** The kernel: `run(op, cond, a, b)` -> cond ? a : b. */
@@ -38,7 +39,7 @@ export const whereB: KernelConfig<[SecretTensor, SecretTensor, SecretTensor], Se
     const diff = a.sub(b);
     broadcastShapes(cond.shape, diff.shape); // TypeError before any message
     const mb = new MulBit(sub(op, "y"), cond.shape, diff);
-    const bit = lowPlane(await op.ctx.device.download(cond.buf));
+    const bit = lowPlane(await hostOf(op.ctx.device, cond.buf));
     return (await mb.finish(bit)).add(b);
   },
 };
