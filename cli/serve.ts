@@ -202,9 +202,13 @@ async function runJob(
       ? tfpUnsafe({ quiet: true })
       : ttpRemote(transport.ttp!);
     const dealer = prefetchingDealer(inner);
+    const made: Context[] = [];
     const make = async (
       o: { record?: boolean; prefetch?: unknown } = {},
     ): Promise<FreshContext> => {
+      // An op whose last round only sends resolves before its message is handed over:
+      // flush, so that the new context's setup message never overtakes it.
+      await Promise.all(made.map((c) => c.flush()));
       const record = o.record ? new CallLog() : undefined;
       const fresh: FreshContext = {
         ctx: undefined!,
@@ -223,6 +227,7 @@ async function runJob(
         ring: opts.ring,
         fracBits: opts.fracBits,
       });
+      made.push(fresh.ctx);
       return fresh;
     };
     const { ctx } = await make();
@@ -237,7 +242,7 @@ async function runJob(
       progress: (total, label) => progressBar(total, label, party === 0),
     };
     const result = await program.main(ctx, job.args, env);
-    await ctx.flush();
+    await Promise.all(made.map((c) => c.flush()));
     const s = ctx.stats();
     // Everyone has everything before anyone closes (a close cuts a slow write short).
     await barrier(ctx);
