@@ -4,8 +4,8 @@
  * parallel-prefix adder over bit planes adds them (packed: every AND round is one
  * `and_bb` over exactly the planes it needs).
  *
- * Cost (2 parties): Z_2^64 7 rounds, 382 ANDed bits = 95.5 bytes per element; Z_2^32
- * 6 rounds, 160 bits = 40 bytes. Each extra level of carry-save adders (n = 3: 1, n = 4:
+ * Cost (2 parties): Z_2^64 7 rounds, 373 ANDed bits = 93.25 bytes per element; Z_2^32
+ * 6 rounds, 151 bits = 37.75 bytes. Each extra level of carry-save adders (n = 3: 1, n = 4:
  * 2) adds a round and ring - 1 bits per adder.
  *
  * @example

@@ -176,7 +176,7 @@ export function* msbOfSum(
  * @example
  * ```ts
  * import { addPlanes, schedule } from "./circuits.ts";
- * console.log(schedule((z) => addPlanes(Array(8).fill(z), Array(8).fill(z)))); // [7, 5, 5, 3]
+ * console.log(schedule((z) => addPlanes(Array(8).fill(z), Array(8).fill(z)))); // [7, 5, 4, 3]
  * ```
  */
 export function* addPlanes(

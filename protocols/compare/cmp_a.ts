@@ -6,7 +6,7 @@
  * x < y is `ltz_a(x - y)`, valid while |x - y| < 2^(ring-1) on the raw ring values.
  *
  * Cost per element, 2 parties, Z_2^64: `ltz_a`/`gez_a` 8 rounds, 45.4 bytes;
- * `eqz_a`/`nez_a` 7 rounds, 15.9 bytes; `sign_a` 8 rounds, 61.4 bytes.
+ * `eqz_a`/`nez_a` 7 rounds, 15.9 bytes; `sign_a` 8 rounds, 61.25 bytes.
  *
  * @example
  * ```ts
