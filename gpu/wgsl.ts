@@ -39,6 +39,16 @@ fn r_mul(a: E, b: E) -> E {
   return vec2<u32>(a.x * b.x, mulhi32(a.x, b.x) + a.x * b.y + a.y * b.x);
 }
 fn r_mac(acc: E, a: E, b: E) -> E { return r_add(acc, r_mul(a, b)); }
+// The 16-bit halves of the low word, split once per loaded value in register-blocked loops.
+fn r_halves(a: E) -> vec2<u32> { return vec2<u32>(a.x & 0xffffu, a.x >> 16u); }
+fn r_mac_h(acc: E, a: E, b: E, ah: vec2<u32>, bh: vec2<u32>) -> E {
+  let p00 = ah.x * bh.x; let p01 = ah.x * bh.y; let p10 = ah.y * bh.x;
+  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  let hi = ah.y * bh.y + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u) + a.x * b.y + a.y * b.x;
+  let lo = a.x * b.x;
+  let s = acc.x + lo;
+  return vec2<u32>(s, acc.y + hi + select(0u, 1u, s < lo));
+}
 fn r_and(a: E, b: E) -> E { return a & b; }
 fn r_or(a: E, b: E) -> E { return a | b; }
 fn r_xor(a: E, b: E) -> E { return a ^ b; }
@@ -74,6 +84,8 @@ fn r_sub(a: E, b: E) -> E { return a - b; }
 fn r_neg(a: E) -> E { return 0u - a; }
 fn r_mul(a: E, b: E) -> E { return a * b; }
 fn r_mac(acc: E, a: E, b: E) -> E { return acc + a * b; }
+fn r_halves(a: E) -> vec2<u32> { return vec2<u32>(0u, 0u); }
+fn r_mac_h(acc: E, a: E, b: E, ah: vec2<u32>, bh: vec2<u32>) -> E { return acc + a * b; }
 fn r_and(a: E, b: E) -> E { return a & b; }
 fn r_or(a: E, b: E) -> E { return a | b; }
 fn r_xor(a: E, b: E) -> E { return a ^ b; }

@@ -84,9 +84,13 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   ${idx.map((i) => `let r${i} = off.x + min(r + ${i}u, M - 1u) * K;`).join(" ")}
   ${idx.map((j) => `let c${j} = off.y + min(c + ${j}u, N - 1u);`).join(" ")}
   for (var k = 0u; k < K; k++) {
-    ${idx.map((i) => `let x${i} = A[r${i} + k];`).join(" ")}
-    ${idx.map((j) => `let y${j} = B[c${j} + k * N];`).join(" ")}
-    ${ij.map(([i, j]) => `a${i}${j} = r_mac(a${i}${j}, x${i}, y${j});`).join("\n    ")}
+    ${idx.map((i) => `let x${i} = A[r${i} + k]; let xh${i} = r_halves(x${i});`).join(" ")}
+    ${idx.map((j) => `let y${j} = B[c${j} + k * N]; let yh${j} = r_halves(y${j});`).join(" ")}
+    ${
+    ij.map(([i, j]) => `a${i}${j} = r_mac_h(a${i}${j}, x${i}, y${j}, xh${i}, yh${j});`).join(
+      "\n    ",
+    )
+  }
   }
   let ob = batch * M * N;
   ${
