@@ -31,6 +31,9 @@ import { collapse } from "./strided.ts";
 export type BinaryOp = "add" | "sub" | "mul" | "and" | "or" | "xor";
 
 type Row<T> = (o: T, a: T, b: T, n: number) => void;
+
+/** Elements per call when an operand is broadcast along a row (bounds its filled block). */
+const CHUNK = 1 << 12;
 type B64 = BigUint64Array;
 type U32 = Uint32Array;
 
@@ -120,10 +123,12 @@ export function binary(op: BinaryOp, x: RingBuffer, y: RingBuffer): RingTensor {
     row(out.data, full(a).data, full(b).data, out.size);
     return out;
   }
-  // Long rows: one flat loop per row on subarrays; a broadcast scalar becomes a filled row.
+  // Long rows: one flat loop per row on subarrays; an operand that is constant along the
+  // row is a filled block of at most CHUNK elements, and such rows run in chunks.
   const [, as, bs] = c.strides;
-  const ta = as[r] === 0 ? allocRing(a.ring, n) : null;
-  const tb = bs[r] === 0 ? allocRing(a.ring, n) : null;
+  const step = as[r] === 0 || bs[r] === 0 ? Math.min(n, CHUNK) : n;
+  const ta = as[r] === 0 ? allocRing(a.ring, step) : null;
+  const tb = bs[r] === 0 ? allocRing(a.ring, step) : null;
   const rows = out.size / n;
   const oc = stridesOf(c.shape);
   for (let t = 0; t < rows; t++) {
@@ -136,9 +141,12 @@ export function binary(op: BinaryOp, x: RingBuffer, y: RingBuffer): RingTensor {
     }
     if (ta) (ta as U32).fill((a.data as U32)[ai]);
     if (tb) (tb as U32).fill((b.data as U32)[bi]);
-    const ra = ta ?? (a.data as U32).subarray(ai, ai + n);
-    const rb = tb ?? (b.data as U32).subarray(bi, bi + n);
-    row((out.data as U32).subarray(t * n, t * n + n), ra, rb, n);
+    for (let j = 0; j < n; j += step) {
+      const len = Math.min(step, n - j);
+      const ra = ta ? ta.subarray(0, len) : (a.data as U32).subarray(ai + j, ai + j + len);
+      const rb = tb ? tb.subarray(0, len) : (b.data as U32).subarray(bi + j, bi + j + len);
+      row((out.data as U32).subarray(t * n + j, t * n + j + len), ra, rb, len);
+    }
   }
   return out;
 }

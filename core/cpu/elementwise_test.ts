@@ -62,6 +62,23 @@ for (const ring of RINGS) {
     );
   });
 
+  Deno.test(`rows longer than a chunk with a broadcast column or scalar (Z_2^${ring})`, () => {
+    const mk = (shape: number[], s: bigint) =>
+      RingTensor.fromBigInts(
+        Array.from({ length: shape.reduce((x, y) => x * y, 1) }, (_, i) =>
+          (BigInt(i) + s) * 0xd6e8feb86659fd93n),
+        shape,
+        ring,
+      );
+    const a = mk([2, 9001], 1n);
+    for (const b of [mk([2, 1], 2n), mk([], 3n), mk([1, 1], 4n)]) {
+      for (const op of ["mul", "sub"] as const) {
+        assert.deepEqual(fromT(cpu[op](a, b)), refBinary(op, fromT(a), fromT(b)));
+        assert.deepEqual(fromT(cpu[op](b, a)), refBinary(op, fromT(b), fromT(a)));
+      }
+    }
+  });
+
   Deno.test(`neg, not, mulScalar, fill match the reference (Z_2^${ring})`, () => {
     fc.assert(
       fc.property(
