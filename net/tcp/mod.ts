@@ -24,3 +24,4 @@ export * from "./secure_channel.ts";
 export * from "./connect.ts";
 export * from "./mesh.ts";
 export * from "./local.ts";
+export * from "./message.ts";

@@ -1,10 +1,6 @@
 /**
- * A secure link: one authenticated, encrypted TCP connection to one peer, carrying
- * msgpackr messages in sealed frames (see `cipher.ts`). Messages are
- * `[0, 0, payload]` (data, with the payload as a msgpack bin32: its raw bytes follow an
- * 8-byte header, never encoded element by element or copied into a msgpack buffer),
- * `[1, reason]` (goodbye: the peer closes the link on purpose) and
- * `[2, reason, origin]` (abort: the peer gave up because of party `origin`).
+ * A secure link: one authenticated, encrypted TCP connection to one peer, carrying the
+ * messages of `message.ts` in sealed frames (see `cipher.ts`).
  *
  * A reader loop runs from the start and queues data messages in arrival order; `recv`
  * takes them in order. The first failure (peer closed or reset, bad frame, timeout, an
@@ -18,42 +14,12 @@
  * @module
  */
 import { Packr } from "msgpackr";
-import { FrameDecodeError, PeerClosedError, TimeoutError } from "@sharetensor/core/errors";
+import { dataFrames, KIND, MessageDecoder } from "./message.ts";
+import { PeerClosedError, TimeoutError } from "@sharetensor/core/errors";
 import type { FrameCipher } from "./cipher.ts";
 import { type FrameReader, writeAll } from "./frame.ts";
 import type { HandshakeResult } from "./handshake.ts";
 import { errorText, withTimeout } from "./util.ts";
-
-const KIND_DATA = 0;
-const KIND_GOODBYE = 1;
-const KIND_ABORT = 2;
-
-/**
- * The msgpack encoding of `[0, 0, <bin of len bytes>]` up to the payload: a data message
- * is this header and then the payload's own bytes (no copy into a msgpack buffer). With
- * bin32 the payload starts at offset 8, so it stays 8-byte aligned on arrival.
- */
-function dataHeader(len: number): Uint8Array {
-  return new Uint8Array([
-    0x93,
-    KIND_DATA,
-    0,
-    0xc6,
-    len >>> 24,
-    (len >>> 16) & 255,
-    (len >>> 8) & 255,
-    len & 255,
-  ]);
-}
-
-/** The payload of a data message in `dataHeader` form (a view, no copy), else undefined. */
-function dataPayload(m: Uint8Array): Uint8Array | undefined {
-  if (m.length < 8 || m[0] !== 0x93 || m[1] !== KIND_DATA || m[2] !== 0 || m[3] !== 0xc6) {
-    return undefined;
-  }
-  const len = ((m[4] << 24) | (m[5] << 16) | (m[6] << 8) | m[7]) >>> 0;
-  return len === m.length - 8 ? m.subarray(8) : undefined;
-}
 
 /** What a link needs from a connection (`Deno.Conn` has it). */
 export interface LinkConn {
@@ -143,28 +109,31 @@ export class SecureLink {
         new TypeError(`message to peer ${this.peer} must be a Uint8Array, got ${typeof payload}`),
       );
     }
-    // Encrypting suites consume the payload now; the insecure one writes it later, so it
-    // takes a copy (the caller may reuse its buffer as soon as this returns).
-    const body = this.#send.overhead === 0 ? payload.slice() : payload;
-    return this.#write(KIND_DATA, [dataHeader(payload.length), body], payload.length);
+    // Frames are sealed in write order, after earlier messages; so a copy is taken now.
+    return this.#write(dataFrames(payload.slice()), payload.length);
   }
 
-  #write(kind: number, msg: unknown[], payloadBytes: number, force = false): Promise<void> {
+  /**
+   * Queues frames (each a list of plaintext pieces) behind earlier writes; each is sealed
+   * just before it is written, so a large message is written part by part while the peer
+   * already opens the first parts. `payloadBytes` > 0 or -1 counts as a data message.
+   */
+  #write(frames: Uint8Array[][], payloadBytes: number, force = false): Promise<void> {
     if (this.#error && !force) return Promise.reject(this.#error);
-    // Packr reuses its buffer and the write happens later, so control messages get a copy.
-    const parts = kind === KIND_DATA ? msg as Uint8Array[] : [this.#packr.pack(msg).slice()];
-    const chunks = this.#send.seal(parts);
-    const wire = chunks.reduce((s, c) => s + c.length, 0);
+    const data = payloadBytes >= 0;
     const p = this.#writes.then(async () => {
-      if (this.#error && kind === KIND_DATA) throw this.#error;
-      try {
-        await writeAll(this.#conn, chunks);
-      } catch (e) {
-        throw this.#error ??
-          new PeerClosedError(this.peer, `write failed: ${errorText(e)}`, { cause: e });
+      if (this.#error && !force) throw this.#error;
+      for (const f of frames) {
+        const chunks = this.#send.seal(f);
+        try {
+          await writeAll(this.#conn, chunks);
+        } catch (e) {
+          throw this.#error ??
+            new PeerClosedError(this.peer, `write failed: ${errorText(e)}`, { cause: e });
+        }
+        this.stats.wireBytesSent += chunks.reduce((s, c) => s + c.length, 0);
       }
-      this.stats.wireBytesSent += wire;
-      if (kind === KIND_DATA) {
+      if (data) {
         this.stats.bytesSent += payloadBytes;
         this.stats.messagesSent++;
       }
@@ -178,6 +147,10 @@ export class SecureLink {
       this.fail(e);
       throw this.#error ?? e;
     });
+  }
+
+  #control(msg: unknown[], force = false): Promise<void> {
+    return this.#write([[this.#packr.pack(msg).slice()]], -1, force);
   }
 
   /** The next message from the peer, in order. */
@@ -196,43 +169,24 @@ export class SecureLink {
   }
 
   async #readLoop(): Promise<void> {
+    const dec = new MessageDecoder(this.peer, this.#reader.maxFrameBytes);
     try {
       while (true) {
         const body = await this.#reader.readFrame();
         if (body === null) throw new PeerClosedError(this.peer, "connection closed by the peer");
-        const plain = this.#recv.open(body);
-        const fast = dataPayload(plain);
-        if (fast) {
-          this.#deliver(fast);
-          continue;
-        }
-        let msg: unknown;
-        try {
-          msg = this.#packr.unpack(plain);
-        } catch (e) {
-          throw new FrameDecodeError(this.peer, `not msgpack: ${errorText(e)}`, { cause: e });
-        }
-        if (!Array.isArray(msg) || typeof msg[0] !== "number") {
-          throw new FrameDecodeError(this.peer, "message is not [kind, ...]");
-        }
-        if (msg[0] === KIND_DATA && msg[2] instanceof Uint8Array) {
-          this.#deliver(msg[2]);
-        } else if (msg[0] === KIND_GOODBYE) {
+        const msg = dec.decode(this.#recv.open(body));
+        if (msg?.kind === "data") this.#deliver(msg.payload);
+        else if (msg?.kind === "goodbye") {
           // A clean close is not a failure: queued messages stay readable, and only a wait
           // that needs this peer again rejects (the transport decides what that means).
-          this.#end(
-            new PeerClosedError(this.peer, `peer closed the link (${String(msg[1])})`),
-          );
+          this.#end(new PeerClosedError(this.peer, `peer closed the link (${msg.reason})`));
           return;
-        } else if (msg[0] === KIND_ABORT) {
+        } else if (msg?.kind === "abort") {
           // Name the party that caused the abort (e.g. one that died), unless it is us.
-          const origin = msg[2];
-          if (typeof origin === "number" && origin >= 0 && origin !== this.#self) {
-            throw new PeerClosedError(origin, `${String(msg[1])} (reported by party ${this.peer})`);
+          if (msg.origin >= 0 && msg.origin !== this.#self) {
+            throw new PeerClosedError(msg.origin, `${msg.reason} (reported by party ${this.peer})`);
           }
-          throw new PeerClosedError(this.peer, `party ${this.peer} aborted: ${String(msg[1])}`);
-        } else {
-          throw new FrameDecodeError(this.peer, `unknown message kind ${msg[0]}`);
+          throw new PeerClosedError(this.peer, `party ${this.peer} aborted: ${msg.reason}`);
         }
       }
     } catch (e) {
@@ -282,13 +236,13 @@ export class SecureLink {
     if (this.#closing || this.#aborted) return;
     this.#aborted = true;
     const origin = (err as { peer?: number }).peer ?? -1;
-    this.#write(KIND_ABORT, [KIND_ABORT, err.message, origin], 0, true).catch(() => {});
+    this.#control([KIND.abort, err.message, origin], true).catch(() => {});
   }
 
   /** Sends a goodbye (if the link is healthy), closes the socket and stops the reader. */
   async close(): Promise<void> {
     if (this.#closing) return await this.#loop;
-    if (!this.#error) this.#write(KIND_GOODBYE, [KIND_GOODBYE, "close"], 0).catch(() => {});
+    if (!this.#error) this.#control([KIND.goodbye, "close"]).catch(() => {});
     this.#closing = true;
     // Flush (a goodbye or an abort); a failed peer may never read, so do not wait long.
     const flushMs = this.#error ? 100 : 1000;
