@@ -5,7 +5,9 @@
  * `fracBits` fractional bits (default 0: the word as an integer).
  *
  * Cost: 1 round, (n - 1) * ring * ceil(|x| / 32) * 4 bytes (one bit per bit: 8 bytes per
- * element at Z_2^64). The dealer supplies ring random bits per element.
+ * element at Z_2^64). The dealer supplies ring random bits per element, i.e. 2 * ring words
+ * of material per element (1 GiB for a million elements at Z_2^64): meant for the small
+ * tensors that need a whole word back (comparisons never do).
  *
  * @example
  * ```ts

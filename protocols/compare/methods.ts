@@ -139,12 +139,7 @@ P.relu = async function () {
 P.where = async function (cond, y) {
   this.need("arithmetic", "where");
   const other = y instanceof SecretTensor ? y : this.sub(this).add(y);
-  if (!(cond instanceof SecretTensor)) {
-    const c = this.ctx.device;
-    const d = this.sub(other);
-    const prod = new SecretTensor(this.ctx, "arithmetic", c.mul(d.buf, cond.buf), d.fracBits);
-    return prod.add(other);
-  }
+  if (!(cond instanceof SecretTensor)) return this.sub(other).mulPublic(cond).add(other);
   if (cond.kind === "binary") return this.ctx.run("where_b", cond, this, other);
   return (await cond.mul(this.sub(other))).add(other);
 };

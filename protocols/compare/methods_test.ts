@@ -30,6 +30,7 @@ Deno.test("comparison methods against plaintext (3 parties)", async () => {
       gep: await r(x.ge(ctx.public(ys))),
       wa: await r(x.where(await x.gt(y), y)),
       wp: await r(x.where(ctx.public([1, 0, 1, 0, 1, 0, 1, 0], { fracBits: 0 }), y)),
+      wp16: await r(x.where(ctx.public([0, 1, 0, 1, 0, 1, 0, 1]), y)),
       wc: await r(x.where(await x.msb(), 7)),
       min: await r(x.reshape([2, 4]).min(1)),
       argmin: await r(x.reshape([2, 4]).argmin(1)),
@@ -49,6 +50,7 @@ Deno.test("comparison methods against plaintext (3 parties)", async () => {
   assert.deepEqual(o.gep, cmp((a, b) => a >= b));
   assert.deepEqual(o.wa, xs.map((a, i) => Math.max(a, ys[i])));
   assert.deepEqual(o.wp, xs.map((a, i) => i % 2 === 0 ? a : ys[i]));
+  assert.deepEqual(o.wp16, xs.map((a, i) => i % 2 === 1 ? a : ys[i]));
   assert.deepEqual(o.wc, xs.map((a) => a < 0 ? a : 7));
   assert.deepEqual(o.min, [-2.5, -1]);
   assert.deepEqual(o.argmin, [1, 0, 0, 0, 0, 0, 0, 1]);

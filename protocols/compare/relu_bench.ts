@@ -15,7 +15,10 @@ const xs = await Promise.all(
 );
 
 const report = new Map<string, string>();
+const best = new Map<string, number>();
 function note(name: string, r: Awaited<ReturnType<typeof timed>>): void {
+  if (r.ms >= (best.get(name) ?? Infinity)) return;
+  best.set(name, r.ms);
   report.set(
     name,
     `${name}: ${r.ms.toFixed(0)} ms (dealer ${r.dealerMs.toFixed(0)} ms), ${
