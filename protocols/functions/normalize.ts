@@ -1,21 +1,22 @@
 /**
- * Octave normalization for reciprocal, inverse square root and log: the bits
- * c_j = [|x| >= 2^j] for the octaves j of a public range, from ONE bit decomposition.
+ * Octave normalization for reciprocal, inverse square root and log: for |x| in
+ * [2^k, 2^(k+1)), the scale 2^-k (so that |x| 2^-k is in [1, 2)), 2^(-k/2), and k itself,
+ * from ONE bit decomposition and ONE word B2A:
  *
  * 1. `a2b`: x as XOR shares of its ring word (7 rounds, 95.5 bytes at 2 parties).
  * 2. For signed x, XOR with the replicated sign bit (local): ones' complement, |x| - 2^-f
  *    for x < 0, close enough to place the octave.
  * 3. A suffix OR (x | x >> 1 | x >> 2 ...) over the octaves' bit span: ceil(log2 span)
- *    rounds of one AND of whole words (16 bytes each). Bit j + f is then c_j.
- * 4. For signed x, one more AND gives sign & c_j (so that sign-carrying tables are local).
- * 5. One bit-B2A of all the bits needed (1 round, 1 bit per bit).
+ *    rounds of one AND of whole words (16 bytes each); then the leading one as a one-hot
+ *    word l (bit p = k + f), local.
+ * 4. Local bit permutations (XOR-linear, so free on XOR shares): reversing l gives the
+ *    word 2^(c - p), i.e. 2^-k at any precision; reversing its even / odd bits gives
+ *    2^(-k/2) (times sqrt 2 for odd k); the parities of l under the masks of p's bits give
+ *    p in binary.
+ * 5. One word B2A of the words asked for (1 round, 8 bytes per word per element).
  *
- * Then any per-octave public table v_k (the value for |x| in [2^k, 2^(k+1))) is the local
- * sum v_kmin + sum_j c_j (v_j - v_(j-1)): the scale 2^-k that maps x into [1, 2), the
- * factor 2^(-k/2), k ln 2, ...
- *
- * Domain: the octaves [kmin, kmax]; |x| below 2^kmin is treated as octave kmin and |x| at
- * or above 2^(kmax + 1) gives wrong bits (the suffix OR only spans the range).
+ * Domain: octaves [kmin, kmax]; |x| below 2^kmin is placed in octave kmin, |x| at or above
+ * 2^(kmax + 1) gives zero scales (wrong results the protocol cannot see).
  *
  * @example
  * ```ts
@@ -23,15 +24,15 @@
  * import { normalize } from "./normalize.ts";
  * const out = await runParties(2, async (ctx) => {
  *   const x = await ctx.share(ctx.rank === 0 ? [3, -0.3] : null, { from: 0, shape: [2] });
- *   const n = await normalize(x, { kmin: -4, kmax: 4, signed: true });
- *   return await n.table((k) => k, 0).reveal(); // the octave: floor(log2 |x|)
+ *   const n = await normalize(x, { kmin: -4, kmax: 4, signed: true, octave: true });
+ *   return await n.octave!.reveal(); // floor(log2 |x|)
  * }, { dealer: "tfpUnsafe" });
  * console.log(out[0]); // Float64Array [1, -2]
  * ```
  * @module
  */
 import { SecretTensor } from "../secret_tensor.ts";
-import { rawOf, reinterpret } from "./fixed.ts";
+import { at, reinterpret } from "./fixed.ts";
 
 /** Options of {@linkcode normalize}. */
 export interface NormalizeOptions {
@@ -39,30 +40,79 @@ export interface NormalizeOptions {
   kmin: number;
   /** Highest octave (|x| < 2^(kmax + 1) required). */
   kmax: number;
-  /** x may be negative: also give the sign. */
+  /** x may be negative: also give the sign bit. */
   signed?: boolean;
+  /** Fractional bits of the scales 2^-k wanted (one word each). */
+  pow2?: readonly number[];
+  /** Fractional bits of 2^(-k/2), if wanted (two words). */
+  halfPow2?: number;
+  /** Give k as an integer (one word). */
+  octave?: boolean;
+  /**
+   * Work that needs only the sign bit (say |x| by `where`): started as soon as the a2b is
+   * done, so that it overlaps the suffix OR's rounds. Needs `signed`.
+   */
+  onSign?: (negative: SecretTensor) => Promise<SecretTensor>;
 }
 
-/** What {@linkcode normalize} gives: tables over the octave of |x|, and the sign. */
+/** What {@linkcode normalize} gives. */
 export interface Octaves {
-  /** sum over octaves of [octave of |x| == k] v(k), with `f` fractional bits (local). */
-  table(v: (k: number) => number, f: number): SecretTensor;
-  /** Like `table`, times sign(x) (-1 for x < 0); needs `signed`. */
-  signedTable(v: (k: number) => number, f: number): SecretTensor;
-  /** [x < 0] as arithmetic 0/1 (signed only). */
+  /** 2^-k for each entry of `pow2`, with those fractional bits. */
+  pow2: SecretTensor[];
+  /** 2^(-k/2) with `halfPow2` fractional bits. */
+  halfPow2: SecretTensor | null;
+  /** k (0 fractional bits). */
+  octave: SecretTensor | null;
+  /** The sign bit [x < 0] as a binary share (bit 0), for `where`. */
   negative: SecretTensor | null;
+  /** What `onSign` gave. */
+  signWork: SecretTensor | null;
 }
 
-/** Rounds of {@linkcode normalize} at 2 parties (after the a2b's 7). */
-export function normalizeRounds(o: NormalizeOptions): number {
-  return 7 + orLevels(o) + (o.signed ? 1 : 0) + 1;
+/** Rounds of {@linkcode normalize} at 2 parties. */
+export function normalizeRounds(o: { kmin: number; kmax: number }): number {
+  return 7 + orLevels(o) + 1;
 }
 
-function orLevels(o: NormalizeOptions): number {
-  return Math.max(0, Math.ceil(Math.log2(o.kmax - o.kmin)));
+function orLevels(o: { kmin: number; kmax: number }): number {
+  return Math.ceil(Math.log2(o.kmax - o.kmin + 1));
 }
 
-/** Computes the octave bits of x (see the module doc). */
+function ones(bits: number): bigint {
+  return (1n << BigInt(bits)) - 1n;
+}
+
+/** Bit i -> bit (ring - 1 - i) of a binary share (local). */
+function reverse(v: SecretTensor, ring: number): SecretTensor {
+  for (let s = ring / 2; s >= 1; s /= 2) {
+    let mask = 0n; // s ones, s zeros, ... from bit 0
+    for (let i = 0; i < ring; i += 2 * s) mask |= ones(s) << BigInt(i);
+    v = v.shr(s).andPublic(mask).xor(v.andPublic(mask).shl(s));
+  }
+  return v;
+}
+
+/** The even bits of v (bit 2i -> bit i) (local). */
+function evens(v: SecretTensor, ring: number): SecretTensor {
+  let mask = 0n;
+  for (let i = 0; i < ring; i += 2) mask |= 1n << BigInt(i);
+  v = v.andPublic(mask);
+  for (let s = 1; s < ring / 2; s *= 2) {
+    let keep = 0n; // groups of 2s ones every 4s bits
+    for (let i = 0; i < ring; i += 4 * s) keep |= ones(2 * s) << BigInt(i);
+    v = v.xor(v.shr(s)).andPublic(keep);
+  }
+  return v;
+}
+
+/** Parity of v & mask, in bit 0 (local). */
+function parity(v: SecretTensor, mask: bigint, ring: number): SecretTensor {
+  v = v.andPublic(mask);
+  for (let s = ring / 2; s >= 1; s /= 2) v = v.xor(v.shr(s));
+  return v.andPublic(1n);
+}
+
+/** Computes the octave of |x| and the tables asked for (see the module doc). */
 export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<Octaves> {
   x.need("arithmetic", "normalize");
   const { kmin, kmax } = o;
@@ -71,59 +121,79 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
   if (!Number.isInteger(kmin) || !Number.isInteger(kmax) || kmax <= kmin) {
     throw new RangeError(`normalize: needs integer kmin < kmax, got ${kmin}, ${kmax}`);
   }
-  if (kmin + f < 0 || kmax + f + 1 >= ring - 1) {
+  if (kmin + f < 0 || kmax + f + 2 >= ring) {
     throw new RangeError(
       `normalize: octaves [${kmin}, ${kmax}] do not fit ${f} fractional bits in Z_2^${ring}`,
     );
   }
   let m = await x.toBinary();
-  let rep: SecretTensor | null = null;
+  let negative: SecretTensor | null = null;
   if (o.signed) {
-    rep = m.bit(ring - 1);
+    negative = m.bit(ring - 1);
+    let rep = negative;
     for (let s = 1; s < ring; s *= 2) rep = rep.xor(rep.shl(s));
     m = m.xor(rep);
   }
-  for (let s = 1, l = 0; l < orLevels(o); s *= 2, l++) m = await m.or(m.shr(s));
-  const js = Array.from({ length: kmax - kmin }, (_, i) => kmin + 1 + i);
-  const planes = js.map((j) => m.shr(j + f));
-  let negAnd: SecretTensor | null = null;
-  if (rep) {
-    negAnd = await m.and(rep);
-    planes.push(...js.map((j) => negAnd!.shr(j + f)), rep);
+  const orChain = async () => {
+    for (let s = 1, l = 0; l < orLevels(o); s *= 2, l++) m = await m.or(m.shr(s));
+    return m;
+  };
+  let signWork: SecretTensor | null = null;
+  if (o.onSign) {
+    if (!negative) throw new TypeError("normalize: onSign needs signed: true");
+    const neg = negative;
+    [m, signWork] = await x.ctx.parallel([orChain, () => o.onSign!(neg)]);
+  } else {
+    m = await orChain();
   }
-  const bits = await SecretTensor.stack(planes, 0).toArithmetic();
-  const shape = x.shape;
-  const plane = (i: number) => bits.slice([i, ...shape.map(() => 0)], [1, ...shape]).reshape(shape);
-  const c = js.map((_, i) => plane(i));
-  const d = rep ? js.map((_, i) => plane(js.length + i)) : [];
-  const negative = rep ? plane(2 * js.length) : null;
-  const sum = (
-    bs: SecretTensor[],
-    base: SecretTensor | number,
-    v: (k: number) => number,
-    fb: number,
-  ) => {
-    let acc = typeof base === "number" ? null : reinterpret(base.mulPublic(rawOf(v(kmin), fb)), fb);
-    for (let i = 0; i < js.length; i++) {
-      const delta = rawOf(v(js[i]), fb) - rawOf(v(js[i] - 1), fb);
-      if (delta === 0n) continue;
-      const t = reinterpret(bs[i].mulPublic(delta), fb);
-      acc = acc ? acc.add(t) : t;
+  // OR in the lowest octave's bit (public, so local: m | c = m ^ c ^ (m & c))
+  const low = 1n << BigInt(kmin + f);
+  m = m.xor(low).xor(m.andPublic(low));
+  const range = ones(kmax + f + 1) ^ ones(kmin + f);
+  const l = m.xor(m.shr(1)).andPublic(range); // one-hot at p = k + f
+  const words: SecretTensor[] = [];
+  const rev = reverse(l, ring);
+  for (const fb of o.pow2 ?? []) {
+    // 2^-k with fb bits is the integer 2^(fb + f - p): bit (ring - 1 - p) moved down
+    if (fb + f > ring - 2 - 0 || fb - kmin > ring - 2) {
+      throw new RangeError(`normalize: 2^-k with ${fb} fractional bits overflows`);
     }
-    return acc;
-  };
-  const table = (v: (k: number) => number, fb: number) => {
-    const acc = sum(c, 0, v, fb) ?? reinterpret(x.mulPublic(0n), fb);
-    return acc.add(x.ctx.public(v(kmin), { fracBits: fb }));
-  };
-  return {
-    negative,
-    table,
-    signedTable(v, fb) {
-      if (!negative) throw new TypeError("signedTable: normalize was not asked for the sign");
-      // sign * v = v - 2 [x < 0] v, and [x < 0] c_j are the bits d_j
-      const neg = sum(d, negative, v, fb)!;
-      return table(v, fb).sub(neg.mulPublic(2n));
-    },
-  };
+    words.push(rev.shr(ring - 1 - fb - f));
+  }
+  if (o.halfPow2 !== undefined) {
+    // even p (= even k, f even): 2^(hb - k/2) = bit hb + f/2 - p/2;
+    // odd p: 2^(hb - (k+1)/2) (times sqrt 2 later) = bit hb + f/2 - 1 - (p - 1)/2
+    if (f % 2 !== 0) throw new RangeError(`normalize: halfPow2 needs even fracBits, got ${f}`);
+    const hb = o.halfPow2;
+    const e = reverse(evens(l, ring), ring);
+    const d = reverse(evens(l.shr(1), ring), ring);
+    words.push(e.shr(ring - 1 - hb - f / 2), d.shr(ring - hb - f / 2));
+  }
+  if (o.octave) {
+    let p: SecretTensor | null = null;
+    for (let t = 0; 1 << t < ring; t++) {
+      let mask = 0n;
+      for (let q = 0; q < ring; q++) if ((q >> t) & 1) mask |= 1n << BigInt(q);
+      const bit = parity(l, mask, ring).shl(t);
+      p = p ? p.xor(bit) : bit;
+    }
+    words.push(p!);
+  }
+  const vals = words.length ? await SecretTensor.stack(words, 0).toArithmeticWord(0) : null;
+  const shape = x.shape;
+  const word = (i: number) => vals!.slice([i, ...shape.map(() => 0)], [1, ...shape]).reshape(shape);
+  let i = 0;
+  const pow2 = (o.pow2 ?? []).map((fb) => reinterpret(word(i++), fb));
+  let halfPow2: SecretTensor | null = null;
+  if (o.halfPow2 !== undefined) {
+    const even = reinterpret(word(i++), o.halfPow2);
+    const odd = reinterpret(word(i++), o.halfPow2);
+    const r2 = reinterpret(
+      odd.mulPublic(BigInt(Math.round(Math.SQRT2 * 2 ** 14))),
+      o.halfPow2 + 14,
+    );
+    halfPow2 = await at(even.add(r2), o.halfPow2);
+  }
+  const octave = o.octave ? word(i++).sub(f) : null;
+  return { pow2, halfPow2, octave, negative, signWork };
 }

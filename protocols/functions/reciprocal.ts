@@ -83,14 +83,24 @@ export async function reciprocal(
   const ctxF = x.ctx.fracBits;
   const out = opts.fracBits ?? ctxF;
   const wb = ctxF + 4;
-  const oct = await normalize(x, { kmin, kmax, signed });
-  const scale = (k: number) => 2 ** -k;
-  const s1 = signed ? oct.signedTable(scale, wb) : oct.table(scale, wb);
-  const u = await mulAt(x, s1, wb); // |x| 2^-k in [1, 2)
-  const u2 = await squareAt(u, wb);
-  const g = RECIPROCAL_GUESS;
-  let w = await lincomb([[u, g[1]], [u2, g[2]]], g[0], wb);
-  w = await newtonReciprocal(u, w, iters, wb);
-  const s2 = signed ? oct.signedTable(scale, ctxF) : oct.table(scale, ctxF);
-  return await mulAt(s2, await at(w, ctxF), out);
+  const oct = await normalize(x, {
+    kmin,
+    kmax,
+    signed,
+    pow2: [wb, ctxF],
+    onSign: signed ? (neg) => x.neg().where(neg, x) : undefined,
+  });
+  const ax = oct.signWork ?? x; // |x|
+  const [s1, s2] = oct.pow2; // 2^-k
+  const [w, ss2] = await x.ctx.parallel([
+    async () => {
+      const u = await mulAt(ax, s1, wb); // |x| 2^-k in [1, 2)
+      const u2 = await squareAt(u, wb);
+      const g = RECIPROCAL_GUESS;
+      const w0 = await lincomb([[u, g[1]], [u2, g[2]]], g[0], wb);
+      return await at(await newtonReciprocal(u, w0, iters, wb), ctxF);
+    },
+    () => signed ? s2.neg().where(oct.negative!, s2) : Promise.resolve(s2),
+  ]);
+  return await mulAt(ss2, w, out);
 }
