@@ -11,6 +11,12 @@
  *
  * Deno exposes WebGPU without a flag; on machines without a GPU, Mesa's llvmpipe software
  * adapter serves (slow, but exact). {@linkcode webGpuAdapter} tells whether one exists.
+ * On llvmpipe the CPU device is the faster choice for every kernel (the micro benchmarks
+ * `*_bench.ts` here measure both); the WebGPU device is meant for hardware adapters, and
+ * on llvmpipe it is the test bed that keeps the WGSL exact.
+ *
+ * Besides the `Device` kernels, {@linkcode prgRing} draws the core PRG's ChaCha20 stream
+ * on the GPU, bit-exact with `Prg.ring`.
  *
  * @example
  * ```ts
