@@ -116,3 +116,36 @@ Deno.test("cost targets at 2 parties in Z_2^64: relu <= 62 B and 8 rounds per el
   assert.equal(r.eqz.rounds, 7);
   assert.ok(r.eqz.payload / 1024 <= 16, `eqz: ${r.eqz.payload / 1024} B per element`);
 });
+
+Deno.test("every message is masked: bits sent for zero inputs look uniform", async () => {
+  for (const kernel of ["msb_a", "relu_a", "eqz_a", "a2b", "sign_a"]) {
+    const density = await runParties(2, async (ctx) => {
+      const x = await ctx.share(ctx.rank === 0 ? new Float64Array(4096) : null, {
+        from: 0,
+        shape: [4096],
+      });
+      let ones = 0;
+      let bits = 0;
+      const t = ctx.transport;
+      const exchange = t.exchange.bind(t);
+      t.exchange = (sends, recvFrom) => {
+        for (const m of sends.values()) {
+          for (const b of m) ones += popcount(b);
+          bits += m.byteLength * 8;
+        }
+        return exchange(sends, recvFrom);
+      };
+      await ctx.run(kernel, x);
+      await ctx.flush();
+      t.exchange = exchange;
+      return ones / bits;
+    });
+    for (const d of density) assert.ok(Math.abs(d - 0.5) < 0.02, `${kernel}: bit density ${d}`);
+  }
+});
+
+function popcount(b: number): number {
+  let c = 0;
+  for (let v = b; v; v &= v - 1) c++;
+  return c;
+}
