@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { exp } from "./exp.ts";
-import { grid, maxErr, run2, uniform } from "./test_util.ts";
+import { grid, maxErr, run2 } from "./test_util.ts";
 
 Deno.test("exp: relative 1e-3 (floor 1/16) on a 100k grid over [-16, 8], 6 rounds, 56 B", async () => {
   const r = await run2(grid(-16, 8, 100_000), (x) => exp(x));

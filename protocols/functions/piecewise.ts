@@ -1,0 +1,112 @@
+/**
+ * Piecewise functions selected by comparisons, in the rounds of ONE comparison: the
+ * pieces p_0..p_k (functions of x) and the bits [x < t_j] for all breakpoints t_j (one msb
+ * of the stacked differences) are computed side by side, and then
+ *
+ *   f(x) = p_k + sum_j [x < t_j] (p_j - p_(j+1))
+ *
+ * with all k selections in one round (`where` with a binary bit: one product each). The
+ * sum telescopes exactly in the ring, so a piece may be garbage (overflowed powers, a
+ * failed truncation) wherever it is not selected.
+ *
+ * Cost at 2 parties: max(7, rounds of the slowest piece) + 1 rounds; k x (45.25 + 16)
+ * bytes per element plus the pieces'.
+ *
+ * `saturating` builds the common case (PUMA-style): a polynomial in s = x^2 on |x| < T
+ * (odd: c + x h(s), or even: a x + r(s)), constants or x outside.
+ *
+ * @example
+ * ```ts
+ * import { runParties } from "@sharetensor/protocols";
+ * import { piecewise } from "./piecewise.ts";
+ * const out = await runParties(2, async (ctx) => {
+ *   const x = await ctx.share(ctx.rank === 0 ? [-3, 0.5, 3] : null, { from: 0, shape: [3] });
+ *   // clip to [-1, 1]
+ *   return await (await piecewise(x, [-1, 1], [-1, (v) => v, 1])).reveal();
+ * }, { dealer: "tfpUnsafe" });
+ * console.log(out[0]); // Float64Array [-1, 0.5, 1]
+ * ```
+ * @module
+ */
+import { SecretTensor } from "../secret_tensor.ts";
+import { lincomb, mulAt, squareAt } from "./fixed.ts";
+import { chebyshevFit, polyval } from "./polynomial.ts";
+
+/** A piece: a constant, or a function of x (sync or async). */
+export type Piece = number | ((x: SecretTensor) => SecretTensor | Promise<SecretTensor>);
+
+/** f(x) = pieces[i](x) for breaks[i-1] <= x < breaks[i] (see the module doc). */
+export async function piecewise(
+  x: SecretTensor,
+  breaks: readonly number[],
+  pieces: readonly Piece[],
+): Promise<SecretTensor> {
+  x.need("arithmetic", "piecewise");
+  if (pieces.length !== breaks.length + 1 || breaks.length === 0) {
+    throw new RangeError(
+      `piecewise: needs k >= 1 breaks and k + 1 pieces, got ${breaks.length} and ${pieces.length}`,
+    );
+  }
+  for (let i = 0; i < breaks.length; i++) {
+    if (!Number.isFinite(breaks[i]) || (i > 0 && !(breaks[i] > breaks[i - 1]))) {
+      throw new RangeError(`piecewise: breaks must be finite and increasing, got [${breaks}]`);
+    }
+  }
+  const zero = x.mulPublic(0n);
+  const evalPiece = async (p: Piece) => typeof p === "number" ? zero.add(p) : await p(x);
+  const diffs = SecretTensor.stack(breaks.map((t) => x.sub(t)), 0);
+  const [bits, ...vals] = await x.ctx.parallel<SecretTensor>([
+    () => diffs.msb(),
+    ...pieces.map((p) => () => evalPiece(p)),
+  ]);
+  const k = breaks.length;
+  const deltas = SecretTensor.stack(vals.slice(0, k).map((v, j) => v.sub(vals[j + 1])), 0);
+  const chosen = await deltas.where(bits, 0);
+  return chosen.sum(0).add(vals[k]);
+}
+
+/** A saturating function: a polynomial in s = x^2 inside |x| < T, constants or x outside. */
+export interface SaturatingSpec {
+  /** The cut: the polynomial holds on (-T, T). */
+  T: number;
+  /** Degree of the polynomial in s (<= 16). */
+  degree: number;
+  /**
+   * "odd": f = c + x h(s) inside (fit h); "even": f = a x + r(s) inside (fit r).
+   */
+  form: "odd" | "even";
+  /** The function of s to fit on [0, T^2]. */
+  fn: (s: number) => number;
+  /** c (odd) or a (even). */
+  linear: number;
+  /** Value below -T: a number, or "x". */
+  below: number | "x";
+  /** Value at or above T: a number, or "x". */
+  above: number | "x";
+}
+
+/** The fitted coefficients of a spec (in t = 2 s / T^2 - 1). */
+export function fitSaturating(spec: SaturatingSpec): number[] {
+  return chebyshevFit(spec.fn, 0, spec.T * spec.T, spec.degree);
+}
+
+/** Evaluates a saturating spec with precomputed coefficients (see {@linkcode SaturatingSpec}). */
+export function saturating(
+  x: SecretTensor,
+  spec: SaturatingSpec,
+  coeffs: readonly number[],
+  fracBits?: number,
+): Promise<SecretTensor> {
+  x.need("arithmetic", "saturating");
+  const out = fracBits ?? x.ctx.fracBits;
+  const wb = x.ctx.fracBits + 4;
+  const mid = async (v: SecretTensor) => {
+    const s = await squareAt(v, wb);
+    const t = await lincomb([[s, 2 / (spec.T * spec.T)]], -1, wb);
+    const p = await polyval(t, coeffs, { fracBits: wb });
+    if (spec.form === "odd") return (await mulAt(v, p, out)).add(spec.linear);
+    return await lincomb([[p, 1], [v, spec.linear]], 0, out);
+  };
+  const tail = (c: number | "x"): Piece => c === "x" ? (v) => v : c;
+  return piecewise(x, [-spec.T, spec.T], [tail(spec.below), mid, tail(spec.above)]);
+}
