@@ -2,9 +2,10 @@
  * Elementwise ring kernels on the CPU: `a + b`, `a - b`, `a * b`, `a & b`, `a | b`,
  * `a ^ b` mod 2^ring with NumPy broadcasting, and `-a`, `~a`, `a * c`.
  *
- * Each op has one plain flat loop per ring (`o[i] = f(a[i], b[i])`: with offsets in the
- * indices V8 runs it ~1.7x slower); broadcasting runs it per row on subarrays, or over
- * materialised operands when rows are short. In Z_2^64 the loop
+ * Each op has one plain flat loop per ring (`o[i] = f(a[i], b[i])`; with offsets in the
+ * indices V8 runs it ~1.7x slower) for equal shapes, and a two-level loop nest for
+ * broadcasts that collapse to rows x columns (bias rows, scale columns, scalars); deeper
+ * broadcasts materialise their operands first. Every op is one call of one loop. In Z_2^64 the loop
  * `o[i] = BigInt.asUintN(64, a[i] * b[i])` over `BigUint64Array`s is compiled by V8 to
  * native 64-bit code as long as every BigInt comes straight from a typed array (a BigInt
  * kept in a local across iterations is not), so a broadcast scalar is re-read from its
@@ -21,7 +22,7 @@
  * @module
  */
 import type { RingBuffer } from "../device.ts";
-import { allocRing, type RingData, RingTensor } from "../ring.ts";
+import { type RingData, RingTensor } from "../ring.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, stridesOf } from "../shape.ts";
 import { asCpu, asCpuPair } from "./check.ts";
 import { expand } from "./layout.ts";
@@ -32,8 +33,6 @@ export type BinaryOp = "add" | "sub" | "mul" | "and" | "or" | "xor";
 
 type Row<T> = (o: T, a: T, b: T, n: number) => void;
 
-/** Elements per call when an operand is broadcast along a row (bounds its filled block). */
-const CHUNK = 1 << 12;
 type B64 = BigUint64Array;
 type U32 = Uint32Array;
 
@@ -79,6 +78,91 @@ const ROWS32: Record<BinaryOp, Row<U32>> = {
   },
 };
 
+/** o[t n + j] = a[t ar + j ac] op b[t br + j bc]: rows x n with ac, bc in {0, 1}. */
+type Bcast<T> = (
+  o: T,
+  a: T,
+  b: T,
+  rows: number,
+  n: number,
+  ar: number,
+  ac: number,
+  br: number,
+  bc: number,
+) => void;
+
+const BCAST64: Record<BinaryOp, Bcast<B64>> = {
+  add: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) {
+        o[k] = BigInt.asUintN(64, a[t * ar + j * ac] + b[t * br + j * bc]);
+      }
+    }
+  },
+  sub: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) {
+        o[k] = BigInt.asUintN(64, a[t * ar + j * ac] - b[t * br + j * bc]);
+      }
+    }
+  },
+  mul: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) {
+        o[k] = BigInt.asUintN(64, a[t * ar + j * ac] * b[t * br + j * bc]);
+      }
+    }
+  },
+  and: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] & b[t * br + j * bc];
+    }
+  },
+  or: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] | b[t * br + j * bc];
+    }
+  },
+  xor: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] ^ b[t * br + j * bc];
+    }
+  },
+};
+
+const BCAST32: Record<BinaryOp, Bcast<U32>> = {
+  add: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] + b[t * br + j * bc];
+    }
+  },
+  sub: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] - b[t * br + j * bc];
+    }
+  },
+  mul: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = Math.imul(a[t * ar + j * ac], b[t * br + j * bc]);
+    }
+  },
+  and: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] & b[t * br + j * bc];
+    }
+  },
+  or: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] | b[t * br + j * bc];
+    }
+  },
+  xor: (o, a, b, rows, n, ar, ac, br, bc) => {
+    for (let t = 0, k = 0; t < rows; t++) {
+      for (let j = 0; j < n; j++, k++) o[k] = a[t * ar + j * ac] ^ b[t * br + j * bc];
+    }
+  },
+};
+
 /**
  * `a op b` elementwise mod 2^ring with NumPy broadcasting. `TypeError` naming both shapes
  * when they do not broadcast or the rings differ.
@@ -115,39 +199,29 @@ export function binary(op: BinaryOp, x: RingBuffer, y: RingBuffer): RingTensor {
     row(out.data, a.data, b.data, out.size); // same shapes: one flat loop, the fast path
     return out;
   }
-  const r = c.shape.length - 1;
-  const n = c.shape[r];
-  if (n < 64) {
-    // Short rows: materialise the broadcasts and run one flat loop.
-    const full = (t: RingTensor) => (t.size === out.size ? t : expand(t, shape));
-    row(out.data, full(a).data, full(b).data, out.size);
+  if (c.shape.length <= 2) {
+    // Rows x n with each operand repeating by row or by element: one call of a loop nest,
+    // so that V8 compiles one long loop (calling a BigInt loop many times can leave it in a
+    // slow tier).
+    const two = c.shape.length === 2;
+    const [, as, bs] = c.strides;
+    const bc = (a.ring === 64 ? BCAST64[op] : BCAST32[op]) as Bcast<RingData>;
+    bc(
+      out.data,
+      a.data,
+      b.data,
+      two ? c.shape[0] : 1,
+      c.shape[c.shape.length - 1],
+      two ? as[0] : 0,
+      as[as.length - 1],
+      two ? bs[0] : 0,
+      bs[bs.length - 1],
+    );
     return out;
   }
-  // Long rows: one flat loop per row on subarrays; an operand that is constant along the
-  // row is a filled block of at most CHUNK elements, and such rows run in chunks.
-  const [, as, bs] = c.strides;
-  const step = as[r] === 0 || bs[r] === 0 ? Math.min(n, CHUNK) : n;
-  const ta = as[r] === 0 ? allocRing(a.ring, step) : null;
-  const tb = bs[r] === 0 ? allocRing(a.ring, step) : null;
-  const rows = out.size / n;
-  const oc = stridesOf(c.shape);
-  for (let t = 0; t < rows; t++) {
-    let ai = 0, bi = 0, rem = t * n;
-    for (let d = 0; d < r; d++) {
-      const i = Math.floor(rem / oc[d]);
-      rem -= i * oc[d];
-      ai += i * as[d];
-      bi += i * bs[d];
-    }
-    if (ta) (ta as U32).fill((a.data as U32)[ai]);
-    if (tb) (tb as U32).fill((b.data as U32)[bi]);
-    for (let j = 0; j < n; j += step) {
-      const len = Math.min(step, n - j);
-      const ra = ta ? ta.subarray(0, len) : (a.data as U32).subarray(ai + j, ai + j + len);
-      const rb = tb ? tb.subarray(0, len) : (b.data as U32).subarray(bi + j, bi + j + len);
-      row((out.data as U32).subarray(t * n + j, t * n + j + len), ra, rb, len);
-    }
-  }
+  // Deeper broadcasts: materialise both operands, then one flat loop.
+  const full = (t: RingTensor) => (t.size === out.size ? t : expand(t, shape));
+  row(out.data, full(a).data, full(b).data, out.size);
   return out;
 }
 
