@@ -266,8 +266,14 @@ export class MulBit {
 
   /** b * y (with y's fractional bits) once the shared bit plane b is known. */
   async finish(b: Uint32Array): Promise<SecretTensor> {
+    return (await this.finishWithBit(b))[0];
+  }
+
+  /** [b * y, b] with b also as an arithmetic 0/1 (0 fractional bits), at no extra cost. */
+  async finishWithBit(b: Uint32Array): Promise<[SecretTensor, SecretTensor]> {
     const op = this.#op;
-    const d = op.ctx.device;
+    const { ctx } = op;
+    const d = ctx.device;
     const r = await this.#r;
     const [cp, ry] = await Promise.all([
       openPlane(sub(op, "c"), xorPlane(b, r.plane), numel(this.#shape)),
@@ -276,6 +282,12 @@ export class MulBit {
     const c = publicBits(op, cp, this.#shape);
     // b y = c y + (1 - 2c) r y = r y + c (y - 2 r y)
     const z = d.add(ry, d.mul(c, d.sub(this.#y.buf, d.mulScalar(ry, 2n))));
-    return new SecretTensor(op.ctx, "arithmetic", z, this.#y.fracBits);
+    // b = r + c - 2 c r
+    let bit = d.sub(r.arith, d.mulScalar(d.mul(r.arith, c), 2n));
+    if (ctx.rank === 0) bit = d.add(bit, c);
+    return [
+      new SecretTensor(ctx, "arithmetic", z, this.#y.fracBits),
+      new SecretTensor(ctx, "arithmetic", bit, 0),
+    ];
   }
 }

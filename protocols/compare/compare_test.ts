@@ -86,6 +86,62 @@ const cases: Case[] = [
   unary("relu_a", "relu_a", relus, (v) => v > 0n ? v : 0n),
   unary("abs_a", "abs_a", relus, (v) => v < 0n ? -v : v),
   {
+    name: "relu_mask_a",
+    async run(ctx) {
+      const x = await shareRaw(ctx, relus(ctx.ring, ctx.fracBits), ctx.fracBits);
+      const m = await measured<[SecretTensor, SecretTensor]>(ctx, "relu_mask_a", x);
+      const [y, mask] = m.value;
+      assert.equal(mask.fracBits, 0);
+      const ys = (await y.revealRing())!.toBigInts(true);
+      return { m, out: [...ys, ...(await mask.revealRing())!.toBigInts(true)] };
+    },
+    ref: (ring, f) => {
+      const v = relus(ring, f);
+      return [...v.map((x) => x > 0n ? x : 0n), ...v.map((x) => x >= 0n ? 1n : 0n)];
+    },
+  },
+  {
+    name: "max_pool2d_a 2x2 with one-hot",
+    async run(ctx) {
+      const x = await shareRaw(ctx, grid(ctx.ring, ctx.fracBits, 32, "pa"), ctx.fracBits, [
+        1,
+        2,
+        4,
+        4,
+      ]);
+      const m = await measured<[SecretTensor, SecretTensor]>(
+        ctx,
+        "max_pool2d_a",
+        x,
+        2,
+        {},
+        true,
+      );
+      const [v, oh] = m.value;
+      assert.deepEqual(oh.shape, [1, 2, 2, 2, 4]);
+      const vs = (await v.revealRing())!.toBigInts(true);
+      return { m, out: [...vs, ...(await oh.revealRing())!.toBigInts(true)] };
+    },
+    ref: (ring, f) => {
+      const x = grid(ring, f, 32, "pa");
+      const vals: bigint[] = [];
+      const oh: bigint[] = [];
+      for (let c = 0; c < 2; c++) {
+        for (let oi = 0; oi < 2; oi++) {
+          for (let oj = 0; oj < 2; oj++) {
+            const w = [0, 1, 2, 3].map((k) =>
+              x[c * 16 + (2 * oi + (k >> 1)) * 4 + 2 * oj + (k & 1)]
+            );
+            const mx = w.reduce((a, b) => a > b ? a : b);
+            vals.push(mx);
+            w.forEach((v, k) => oh.push(k === w.indexOf(mx) ? 1n : 0n));
+          }
+        }
+      }
+      return [...vals, ...oh];
+    },
+  },
+  {
     name: "b2a",
     async run(ctx) {
       const v = wide(ctx.ring, 30);

@@ -52,28 +52,38 @@ function geometry(shape: Shape, kernel: number | readonly [number, number], opts
   return { k, s, p, out: [n, c, oh, ow] };
 }
 
-/** The kernel: `run(op, x, kernel, opts)` -> pooled x. */
+/**
+ * The kernel: `run(op, x, kernel, opts, withArg = false)` -> pooled x, or with `withArg`
+ * [pooled x, one-hot of each window's maximum as [N, C, OH, OW, KH * KW]].
+ */
 export const maxPool2dA: KernelConfig<
-  [SecretTensor, number | readonly [number, number], MaxPoolOptions?],
-  SecretTensor
+  [SecretTensor, number | readonly [number, number], MaxPoolOptions?, boolean?],
+  SecretTensor | [SecretTensor, SecretTensor]
 > = {
   name: "max_pool2d_a",
   cost: {
-    rounds: (n: number, x: SecretTensor, kernel: number | Pair, opts: MaxPoolOptions = {}) => {
+    rounds: (
+      n: number,
+      x: SecretTensor,
+      kernel: number | Pair,
+      opts: MaxPoolOptions = {},
+      withArg = false,
+    ) => {
       const g = geometry(x.shape, kernel, opts);
-      return maxCost(n, numel(g.out), g.k[0] * g.k[1], x.ring, false).rounds;
+      return maxCost(n, numel(g.out), g.k[0] * g.k[1], x.ring, withArg).rounds;
     },
     bytesPerParty: (
       n: number,
       x: SecretTensor,
       kernel: number | Pair,
       opts: MaxPoolOptions = {},
+      withArg = false,
     ) => {
       const g = geometry(x.shape, kernel, opts);
-      return maxCost(n, numel(g.out), g.k[0] * g.k[1], x.ring, false).bytes;
+      return maxCost(n, numel(g.out), g.k[0] * g.k[1], x.ring, withArg).bytes;
     },
   },
-  async run(op, x, kernel, opts = {}) {
+  async run(op, x, kernel, opts = {}, withArg = false) {
     x.need("arithmetic", "maxPool2d");
     const { k, s, p, out } = geometry(x.shape, kernel, opts);
     const { ctx } = op;
@@ -95,7 +105,7 @@ export const maxPool2dA: KernelConfig<
       }
     }
     const stacked = SecretTensor.stack(wins, 4);
-    const [values] = await op.run<MaxResult>("max_a", stacked, 4, false);
-    return values;
+    const [values, oneHot] = await op.run<MaxResult>("max_a", stacked, 4, withArg);
+    return withArg ? [values, oneHot!] : values;
   },
 };

@@ -48,6 +48,8 @@ declare module "../secret_tensor.ts" {
     abs(): Promise<SecretTensor>;
     /** max(x, 0). */
     relu(): Promise<SecretTensor>;
+    /** [max(x, 0), [x >= 0] as 0/1] for the backward pass, at the cost of `relu`. */
+    reluWithMask(): Promise<[SecretTensor, SecretTensor]>;
     /**
      * cond ? x : y elementwise (PyTorch's `x.where(cond, y)`): `cond` a binary bit share
      * (one round), an arithmetic 0/1 share (one product) or a public tensor (local).
@@ -68,6 +70,14 @@ declare module "../secret_tensor.ts" {
     maxArgmax(dim: number, keepDims?: boolean): Promise<[SecretTensor, SecretTensor]>;
     /** [min, one-hot argmin] along `dim`. */
     minArgmin(dim: number, keepDims?: boolean): Promise<[SecretTensor, SecretTensor]>;
+    /**
+     * Max pooling over [N, C, H, W] with the one-hot of each window's first maximum,
+     * [N, C, OH, OW, KH * KW] (for the backward pass; one more round than `maxPool2d`).
+     */
+    maxPool2dWithArgmax(
+      kernel: number | readonly [number, number],
+      opts?: MaxPoolOptions,
+    ): Promise<[SecretTensor, SecretTensor]>;
     /** Max pooling over [N, C, H, W]. */
     maxPool2d(
       kernel: number | readonly [number, number],
@@ -133,6 +143,9 @@ P.sign = async function () {
 P.abs = async function () {
   return await this.ctx.run("abs_a", this);
 };
+P.reluWithMask = async function () {
+  return await this.ctx.run("relu_mask_a", this);
+};
 P.relu = async function () {
   return await this.ctx.run("relu_a", this);
 };
@@ -165,4 +178,7 @@ P.minArgmin = async function (dim, keepDims = false) {
 };
 P.maxPool2d = async function (kernel, opts = {}) {
   return await this.ctx.run("max_pool2d_a", this, kernel, opts);
+};
+P.maxPool2dWithArgmax = async function (kernel, opts = {}) {
+  return await this.ctx.run("max_pool2d_a", this, kernel, opts, true);
 };

@@ -18,7 +18,7 @@ import { eqzA, gezA, ltzA, nezA, signA } from "./cmp_a.ts";
 import { maxA } from "./max_a.ts";
 import { maxPool2dA } from "./max_pool.ts";
 import { msbA } from "./msb_a.ts";
-import { absA, reluA } from "./relu_a.ts";
+import { absA, reluA, reluMaskA } from "./relu_a.ts";
 import { whereB } from "./where_b.ts";
 
 /** The comparison kernels (registered by `semi2k`). */
@@ -32,6 +32,7 @@ export const compareKernels: readonly KernelConfig[] = [
   nezA,
   signA,
   reluA,
+  reluMaskA,
   absA,
   whereB,
   maxA,

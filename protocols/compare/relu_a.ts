@@ -43,6 +43,21 @@ export const reluA: KernelConfig<[SecretTensor], SecretTensor> = {
   },
 };
 
+/**
+ * The kernel: `run(op, x)` -> [max(x, 0), [x >= 0]] (the mask as arithmetic 0/1, for the
+ * backward pass), at the cost of `relu_a`: the mask comes from the same opened bit.
+ */
+export const reluMaskA: KernelConfig<[SecretTensor], [SecretTensor, SecretTensor]> = {
+  name: "relu_mask_a",
+  cost,
+  async run(op, x) {
+    x.need("arithmetic", "reluWithMask");
+    const mb = new MulBit(sub(op, "y"), x.shape, x);
+    const m = await msbPlane(sub(op, "m"), x);
+    return await mb.finishWithBit(op.ctx.rank === 0 ? notPlane(m, x.size) : m);
+  },
+};
+
 /** The kernel: `run(op, x)` -> |x|. */
 export const absA: KernelConfig<[SecretTensor], SecretTensor> = {
   name: "abs_a",
