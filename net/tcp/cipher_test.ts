@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createCipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createHmac, randomBytes } from "node:crypto";
 import { FrameDecodeError } from "@sharetensor/core/errors";
 import { createFrameCipher, deriveDirectionKeys, TAG_BYTES } from "./cipher.ts";
 
@@ -67,4 +67,17 @@ Deno.test("direction keys differ per direction, suite and transcript", () => {
   assert.notDeepEqual(a.initiatorToResponder, b.initiatorToResponder);
   assert.notDeepEqual(a.initiatorToResponder, c.initiatorToResponder);
   assert.throws(() => createFrameCipher("aes-256-gcm", new Uint8Array(8), 0), RangeError);
+});
+
+Deno.test("chacha20-hmac-sha256: the tag is HMAC-SHA256(seq || length || ciphertext) on both MAC paths", () => {
+  const key = new Uint8Array(64).map((_, i) => i);
+  const tx = createFrameCipher("chacha20-hmac-sha256", key, 0);
+  for (const [seq, len] of [[0, 10], [1, 1500], [2, 1600], [3, 5000]]) {
+    const [, ct, tag] = tx.seal(new Uint8Array(len).fill(seq));
+    const aad = new Uint8Array(12);
+    new DataView(aad.buffer).setBigUint64(0, BigInt(seq));
+    new DataView(aad.buffer).setUint32(8, len + TAG_BYTES);
+    const want = createHmac("sha256", key.subarray(32)).update(aad).update(ct).digest();
+    assert.deepEqual(tag, new Uint8Array(want.subarray(0, TAG_BYTES)), `len ${len}`);
+  }
 });
