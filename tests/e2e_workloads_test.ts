@@ -69,7 +69,10 @@ for (const n of [2, 3]) {
       const args = ["--size", n === 2 ? "500" : "200"];
       const tcp = await launchJob(n, "w3", args);
       const [mem] = await runParties(n, (ctx) => w3(ctx, args), { dealer: "ttp" });
-      for (const r of tcp) assert.ok(same(r, mem!), "TCP ReLU differs from the in-memory one");
+      tcp.forEach((r, p) => {
+        const bad = r.findIndex((v, i) => !Object.is(v, mem![i]));
+        assert.equal(bad, -1, `party ${p}: at ${bad}: TCP ${r[bad]}, in-memory ${mem![bad]}`);
+      });
     },
   });
 }
