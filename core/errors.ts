@@ -74,7 +74,10 @@ export class TimeoutError extends ShareTensorError {
   readonly ms: number;
   /** Creates the error for a wait of `ms` milliseconds on `peer`. */
   constructor(peer: number, ms: number, what: string, options?: ErrorOptions) {
-    super(`timed out after ${ms} ms waiting for ${what}${peer >= 0 ? ` from peer ${peer}` : ""}`, options);
+    super(
+      `timed out after ${ms} ms waiting for ${what}${peer >= 0 ? ` from peer ${peer}` : ""}`,
+      options,
+    );
     this.peer = peer;
     this.ms = ms;
   }

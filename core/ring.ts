@@ -132,10 +132,16 @@ export class RingTensor {
 }
 
 /** Throws `TypeError` unless both tensors are over the same ring. */
-export function assertSameRing(a: { ring: Ring; shape: Shape }, b: { ring: Ring; shape: Shape }, op: string): void {
+export function assertSameRing(
+  a: { ring: Ring; shape: Shape },
+  b: { ring: Ring; shape: Shape },
+  op: string,
+): void {
   if (a.ring !== b.ring) {
     throw new TypeError(
-      `${op}: mixed rings Z_2^${a.ring} ${fmtShape(a.shape)} and Z_2^${b.ring} ${fmtShape(b.shape)}`,
+      `${op}: mixed rings Z_2^${a.ring} ${fmtShape(a.shape)} and Z_2^${b.ring} ${
+        fmtShape(b.shape)
+      }`,
     );
   }
 }
