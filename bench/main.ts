@@ -82,7 +82,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (!["ttp", "tfp-unsafe"].includes(a.dealer)) {
     throw new RangeError(`--dealer must be ttp or tfp-unsafe, got ${a.dealer}`);
   }
-  if (a.device !== "cpu") throw new RangeError(`--device ${a.device}: only cpu is wired up`);
+  if (!["cpu", "webgpu"].includes(a.device)) {
+    throw new RangeError(`--device must be cpu or webgpu, got ${a.device}`);
+  }
   if (!Number.isInteger(a.runs) || a.runs < 1) throw new RangeError(`--runs must be >= 1`);
   const known = new Set(WORKLOADS.map((w) => w.id.toLowerCase()));
   for (const id of a.only) {
@@ -112,6 +114,7 @@ async function runOne(
       args: ["--id", id, "--runs", String(a.runs)],
       dealer: a.dealer,
       insecure: a.insecure,
+      serveArgs: ["--device", a.device],
       outDir: out,
       timeoutS: 900,
       onStdout: a.verbose ? capture : () => {},

@@ -140,6 +140,12 @@ export function networkCommands(programArgs: string[]): Record<string, CommandDe
       "allow-modules": { type: "boolean", description: "With --follow: also run modules" },
       "out-dir": { type: "string", description: "Write each job's full result here" },
       ring: { type: "enum", options: ["64", "32"], default: "64", description: "Ring bits" },
+      device: {
+        type: "enum",
+        options: ["cpu", "webgpu"],
+        default: "cpu",
+        description: "Device for local kernels",
+      },
       "frac-bits": { type: "string", default: "16", description: "Fixed-point fraction bits" },
       "connect-timeout": { type: "string", default: "30", description: "Mesh deadline (s)" },
       timeout: { type: "string", default: "120", description: "Wait per message (s)" },
@@ -163,6 +169,7 @@ export function networkCommands(programArgs: string[]): Record<string, CommandDe
           dealer: args.dealer as "ttp" | "tfp-unsafe",
           insecure: args.insecure,
           ring: Number(args.ring) as Ring,
+          device: args.device as "cpu" | "webgpu",
           fracBits: int(args["frac-bits"], "frac-bits"),
           connectTimeoutMs: int(args["connect-timeout"], "connect-timeout", 1) * 1000,
           timeoutMs: int(args.timeout, "timeout", 1) * 1000,
@@ -193,6 +200,12 @@ export function networkCommands(programArgs: string[]): Record<string, CommandDe
       jobs: { type: "string", description: "Comma-separated jobs to run one after another" },
       "out-dir": { type: "string", description: "Write each party's results here" },
       keep: { type: "boolean", description: "Keep the temporary keys and cluster file" },
+      device: {
+        type: "enum",
+        options: ["cpu", "webgpu"],
+        default: "cpu",
+        description: "Device for local kernels",
+      },
       timeout: { type: "string", default: "0", description: "Stop everything after s seconds" },
     },
     async run({ args }) {
@@ -208,6 +221,7 @@ export function networkCommands(programArgs: string[]): Record<string, CommandDe
         insecure: args.insecure,
         outDir: args["out-dir"],
         keep: args.keep,
+        serveArgs: ["--device", String(args.device)],
         timeoutS: int(args.timeout, "timeout"),
       });
       if (r.code !== 0) throw new ExitError(r.code, `failed: ${r.firstFailure ?? "a party"}`);

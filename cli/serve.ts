@@ -15,6 +15,7 @@
  * @module
  */
 import { type Context, createContext, semi2k, tfpUnsafe } from "@sharetensor/protocols";
+import type { Device } from "@sharetensor/core/device";
 import type { Ring } from "@sharetensor/core/ring";
 import type { FreshContext, JobEnv } from "./job.ts";
 import { progressBar } from "./log.ts";
@@ -48,6 +49,8 @@ export interface ServeOptions {
   insecure?: boolean;
   /** Ring (default 64). */
   ring?: Ring;
+  /** Device for local kernels: "cpu" (default) or "webgpu". */
+  device?: "cpu" | "webgpu";
   /** Fractional bits (default 16). */
   fracBits?: number;
   /** Deadline for the mesh of each job, ms (default 30000). */
@@ -141,6 +144,11 @@ export async function serve(opts: ServeOptions): Promise<JobReport[]> {
         "decrypt every secret. Use it for tests and benchmarks only.",
     );
   }
+  let device: Device | undefined;
+  if (opts.device === "webgpu") {
+    const { createWebGpuDevice } = await import("@sharetensor/gpu");
+    device = await createWebGpuDevice();
+  }
   const programs = new Map<string, Program>();
   if (opts.jobs !== "follow") {
     for (const j of opts.jobs) programs.set(j.name, await loadProgram(j.name));
@@ -169,7 +177,7 @@ export async function serve(opts: ServeOptions): Promise<JobReport[]> {
       await transport.close();
       throw e;
     }
-    const report = await runJob(opts, transport, job, programs, log);
+    const report = await runJob(opts, device, transport, job, programs, log);
     reports.push(report);
     onReport(report);
     if (job.last) break;
@@ -179,6 +187,7 @@ export async function serve(opts: ServeOptions): Promise<JobReport[]> {
 
 async function runJob(
   opts: ServeOptions,
+  device: Device | undefined,
   transport: TcpTransport,
   job: Announce,
   programs: Map<string, Program>,
@@ -224,6 +233,7 @@ async function runJob(
         protocol: semi2k,
         dealer,
         transport,
+        device,
         ring: opts.ring,
         fracBits: opts.fracBits,
       });
