@@ -70,6 +70,47 @@ export async function writeAll(sink: ByteSink, chunks: readonly Uint8Array[]): P
 }
 
 /**
+ * Joins runs of small chunks (under 16 KiB together) into one buffer, so a small frame is
+ * one `write` (one syscall, one TCP segment) while large chunks are written as they are.
+ *
+ * @example
+ * ```ts
+ * import { coalesce } from "@sharetensor/net/tcp";
+ * console.log(coalesce([new Uint8Array([1]), new Uint8Array([2, 3])])); // [Uint8Array [1, 2, 3]]
+ * ```
+ */
+export function coalesce(chunks: readonly Uint8Array[], limit = 16384): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let run: Uint8Array[] = [];
+  let runBytes = 0;
+  const flush = () => {
+    if (run.length === 1) out.push(run[0]);
+    else if (run.length > 1) {
+      const b = new Uint8Array(runBytes);
+      let off = 0;
+      for (const c of run) {
+        b.set(c, off);
+        off += c.length;
+      }
+      out.push(b);
+    }
+    run = [];
+    runBytes = 0;
+  };
+  for (const c of chunks) {
+    if (c.length === 0) continue;
+    if (runBytes + c.length > limit) flush();
+    if (c.length >= limit) out.push(c);
+    else {
+      run.push(c);
+      runBytes += c.length;
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
  * Reads frames from a stream through a 64 KiB buffer (small frames cost no extra read);
  * large bodies are read straight into their own buffer.
  *

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { FrameDecodeError, PeerClosedError } from "@sharetensor/core/errors";
-import { type ByteSource, frameHeader, FrameReader } from "./frame.ts";
+import { type ByteSource, coalesce, frameHeader, FrameReader } from "./frame.ts";
 
 /** A source that hands out `bytes` in pieces of the given sizes, then EOF. */
 function source(
@@ -92,4 +92,24 @@ Deno.test("frameHeader: big-endian u32, RangeError outside", () => {
   assert.deepEqual(frameHeader(0x01020304), new Uint8Array([1, 2, 3, 4]));
   assert.throws(() => frameHeader(2 ** 32), RangeError);
   assert.throws(() => frameHeader(-1), RangeError);
+});
+
+Deno.test("coalesce: small runs become one buffer, large chunks stay as they are", () => {
+  const big = new Uint8Array(20000).fill(9);
+  const parts = [
+    new Uint8Array([1]),
+    new Uint8Array([2, 3]),
+    big,
+    new Uint8Array(0),
+    new Uint8Array([4]),
+  ];
+  const out = coalesce(parts);
+  assert.equal(out.length, 3);
+  assert.deepEqual(out[0], new Uint8Array([1, 2, 3]));
+  assert.equal(out[1], big);
+  assert.deepEqual(out[2], new Uint8Array([4]));
+  assert.deepEqual(
+    new Uint8Array(coalesce(parts, 2).flatMap((c) => [...c])),
+    new Uint8Array(parts.flatMap((c) => [...c])),
+  );
 });

@@ -17,7 +17,7 @@ import { Packr } from "msgpackr";
 import { dataFrames, KIND, MessageDecoder } from "./message.ts";
 import { PeerClosedError, TimeoutError } from "@sharetensor/core/errors";
 import type { FrameCipher } from "./cipher.ts";
-import { type FrameReader, writeAll } from "./frame.ts";
+import { coalesce, type FrameReader, writeAll } from "./frame.ts";
 import type { HandshakeResult } from "./handshake.ts";
 import { errorText, withTimeout } from "./util.ts";
 
@@ -126,7 +126,7 @@ export class SecureLink {
       for (const f of frames) {
         const chunks = this.#send.seal(f);
         try {
-          await writeAll(this.#conn, chunks);
+          await writeAll(this.#conn, coalesce(chunks));
         } catch (e) {
           throw this.#error ??
             new PeerClosedError(this.peer, `write failed: ${errorText(e)}`, { cause: e });
