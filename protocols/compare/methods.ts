@@ -62,10 +62,14 @@ declare module "../secret_tensor.ts" {
     max(dim?: number, keepDims?: boolean): Promise<SecretTensor>;
     /** Minimum along `dim` (all elements when omitted). */
     min(dim?: number, keepDims?: boolean): Promise<SecretTensor>;
-    /** One-hot (x's shape, 0/1) of the first maximum along `dim`. */
-    argmax(dim: number): Promise<SecretTensor>;
-    /** One-hot of the first minimum along `dim`. */
-    argmin(dim: number): Promise<SecretTensor>;
+    /**
+     * The first maximum along `dim`: a one-hot (x's shape, 0/1) as CrypTen, or with
+     * `{ oneHot: false }` the index (dim removed, an integer with 0 fractional bits) as
+     * PyTorch, from the one-hot by a local weighted sum.
+     */
+    argmax(dim: number, opts?: { oneHot?: boolean }): Promise<SecretTensor>;
+    /** The first minimum along `dim` (see `argmax`). */
+    argmin(dim: number, opts?: { oneHot?: boolean }): Promise<SecretTensor>;
     /** [max, one-hot argmax] along `dim` at the cost of one tree. */
     maxArgmax(dim: number, keepDims?: boolean): Promise<[SecretTensor, SecretTensor]>;
     /** [min, one-hot argmin] along `dim`. */
@@ -108,6 +112,17 @@ async function extreme(
   const v = min ? src.neg() : src;
   const [m, a] = await x.ctx.run<MaxResult>("max_a", v, dim ?? 0, arg, keep);
   return [min ? m.neg() : m, a] as MaxResult;
+}
+
+/** The one-hot itself, or sum_i i * oneHot_i along `dim` (local). */
+function indexOf(oneHot: SecretTensor, dim: number, keep: boolean): SecretTensor {
+  if (keep) return oneHot;
+  const r = oneHot.shape.length;
+  const ax = dim < 0 ? dim + r : dim;
+  const k = oneHot.shape[ax];
+  const shape = oneHot.shape.map((s, i) => i === ax ? s : 1);
+  const idx = oneHot.ctx.public(Array.from({ length: k }, (_, i) => i), { shape, fracBits: 0 });
+  return oneHot.mulPublic(idx).sum(ax);
 }
 
 P.toBinary = async function () {
@@ -162,11 +177,11 @@ P.max = async function (dim, keepDims = false) {
 P.min = async function (dim, keepDims = false) {
   return (await extreme(this, dim, keepDims, false, true))[0];
 };
-P.argmax = async function (dim) {
-  return (await extreme(this, dim, false, true, false))[1]!;
+P.argmax = async function (dim, opts = {}) {
+  return indexOf((await extreme(this, dim, false, true, false))[1]!, dim, opts.oneHot ?? true);
 };
-P.argmin = async function (dim) {
-  return (await extreme(this, dim, false, true, true))[1]!;
+P.argmin = async function (dim, opts = {}) {
+  return indexOf((await extreme(this, dim, false, true, true))[1]!, dim, opts.oneHot ?? true);
 };
 P.maxArgmax = async function (dim, keepDims = false) {
   const [m, a] = await extreme(this, dim, keepDims, true, false);

@@ -36,6 +36,8 @@ Deno.test("comparison methods against plaintext (3 parties)", async () => {
       argmin: await r(x.reshape([2, 4]).argmin(1)),
       max: await r(x.max()),
       argmax0: await r(x.reshape([2, 4]).argmax(0)),
+      argmaxIdx: await r(x.reshape([2, 4]).argmax(1, { oneHot: false })),
+      argminIdx: await r(x.reshape([4, 2]).argmin(-1, { oneHot: false })),
     };
   });
   const cmp = (f: (a: number, b: number) => boolean) => xs.map((a, i) => f(a, ys[i]) ? 1 : 0);
@@ -56,6 +58,8 @@ Deno.test("comparison methods against plaintext (3 parties)", async () => {
   assert.deepEqual(o.argmin, [1, 0, 0, 0, 0, 0, 0, 1]);
   assert.deepEqual(o.max, [3.25]);
   assert.deepEqual(o.argmax0, [0, 0, 0, 1, 1, 1, 1, 0]);
+  assert.deepEqual(o.argmaxIdx, [3, 1]);
+  assert.deepEqual(o.argminIdx, [0, 0, 0, 1]);
 });
 
 Deno.test("comparison methods reject wrong kinds", async () => {
