@@ -153,3 +153,22 @@ function popcount(b: number): number {
   for (let v = b; v; v &= v - 1) c++;
   return c;
 }
+
+Deno.test("comparisons issued together share rounds and stay correct (3 parties)", async () => {
+  const out = await runParties(3, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [8] });
+    const y = await ctx.share(ctx.rank === 1 ? ys : null, { from: 1, shape: [8] });
+    await ctx.flush();
+    const r0 = ctx.stats().rounds;
+    const [a, b, c, d] = await Promise.all([x.relu(), y.lt(x), x.max(), x.mul(y)]);
+    const rounds = ctx.stats().rounds - r0;
+    return { rounds, vals: await Promise.all([a, b, c, d].map((t) => t.reveal())) };
+  });
+  const o = out[0];
+  assert.ok(o.rounds <= 9 * 3 + 1, `rounds ${o.rounds}`);
+  assert.ok(o.rounds >= 27, `rounds ${o.rounds}`);
+  assert.deepEqual([...o.vals[0]!], xs.map((v) => Math.max(v, 0)));
+  assert.deepEqual([...o.vals[1]!], ys.map((v, i) => v < xs[i] ? 1 : 0));
+  assert.deepEqual([...o.vals[2]!], [3.25]);
+  o.vals[3]!.forEach((v, i) => assert.ok(Math.abs(v - xs[i] * ys[i]) <= 2 ** -15, `mul ${v}`));
+});
