@@ -153,8 +153,10 @@ export async function bench(argv: string[]): Promise<BenchRecord[]> {
       if (missing.length > 0) {
         rec = { ...base, status: "pending", error: `no ${missing.join(", ")} in this build` };
       } else {
+        const load_avg = os.loadavg()[0];
         const m = await runOne(w.id, parties, a);
-        rec = { ...base, ...m, id: w.id, crypten, links, machine, date: new Date().toISOString() };
+        const date = new Date().toISOString();
+        rec = { ...base, ...m, id: w.id, crypten, links, machine, date, load_avg };
         if (rec.status === "ok") {
           rec.speedup_vs_crypten = crypten ? crypten.online_s / rec.online_s! : null;
         }

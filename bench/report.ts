@@ -57,6 +57,8 @@ export interface BenchRecord {
   date?: string;
   /** Machine: CPU model and core count. */
   machine?: string;
+  /** The machine's 1-minute load average when the workload started (others' work). */
+  load_avg?: number;
 }
 
 const key = (r: BenchRecord) => `${r.id}|${r.parties}|${r.dealer}|${r.device}`;
@@ -145,6 +147,14 @@ export function renderMarkdown(records: BenchRecord[]): string {
   const when = ok.map((r) => r.date).filter(Boolean).sort().at(-1);
   const machine = ok.find((r) => r.machine)?.machine;
   if (when || machine) lines.push("", `Last measured ${when ?? "?"} on ${machine ?? "?"}.`);
+  const loads = ok.map((r) => r.load_avg).filter((v): v is number => v !== undefined);
+  if (loads.length > 0) {
+    lines.push(
+      `Load average when the workloads started: ${Math.min(...loads).toFixed(1)} to ${
+        Math.max(...loads).toFixed(1)
+      } (other processes share the cores; figures are slower than on an idle machine).`,
+    );
+  }
   return lines.join("\n") + "\n";
 }
 
