@@ -1,7 +1,9 @@
 /**
- * `@sharetensor/net`: transports that implement core's `Transport` interface. For now the
- * in-memory transport (`@sharetensor/net/memory`), which runs `n` parties in one process and
- * counts bytes and rounds; the TCP mesh with secure channels comes next.
+ * `@sharetensor/net`: transports that implement core's `Transport` interface: the in-memory
+ * transport (`@sharetensor/net/memory`), which runs `n` parties in one process and counts
+ * bytes and rounds, and the TCP mesh (`@sharetensor/net/tcp`): one authenticated, encrypted
+ * link per pair of parties (x25519 + ed25519 handshake against the cluster file's keys,
+ * ChaCha20 then HMAC-SHA256 per frame with a sequence number, or AES-256-GCM).
  *
  * @example
  * ```ts
