@@ -172,6 +172,14 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
       stopAll();
     }, opts.timeoutS * 1000)
     : undefined;
+  let partiesDone = false;
+  ttp?.done.then((s) => {
+    if (s.code !== 0 && !stopped && !partiesDone) {
+      firstFailure ??= "ttp";
+      onErr("launch", `the TTP exited with code ${s.code}; stopping the parties`);
+      stopAll();
+    }
+  });
   await Promise.all(procs.map(async (p, i) => {
     const s = await p.done;
     if (!stopped || s.code !== 143) codes[i] = s.signal ? null : s.code;
@@ -181,6 +189,7 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
       stopAll();
     }
   }));
+  partiesDone = true;
   if (ttp) {
     // The TTP ends by itself after the last job; stop it if a party failed early.
     const t = setTimeout(() => ttp.child.kill("SIGTERM"), stopped ? 0 : 5000);
