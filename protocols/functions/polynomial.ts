@@ -3,7 +3,7 @@
  * x^2..x^k (k = 2 or 4) come from a squaring ladder (round i gives the powers up to 2^i),
  * and p(x) = q_0(x) + x^k q_1(x) + x^2k q_2(x) + ... (Paterson-Stockmeyer blocks, each q_j a
  * free linear combination of the powers) needs one more round for the block products.
- * Degree <= 4: 2 rounds, 24 bytes per element at 2 parties; <= 8: 3 rounds, 48 bytes;
+ * Degree 2: 1 round, 8 bytes per element at 2 parties; <= 4: 2 rounds, 24 bytes; <= 8: 3 rounds, 48 bytes;
  * <= 12: 4 rounds, 72 bytes; <= 16: 5 rounds.
  *
  * Also: `chebyshevFit`, a near-minimax fit of a function on [a, b] as monomial
@@ -60,7 +60,8 @@ export function polyRounds(d: number): number {
   if (d <= 1) return 0;
   const k = d <= 4 ? 2 : 4;
   const blocks = Math.floor((d - 1) / k);
-  return Math.ceil(Math.log2(k)) + Math.ceil(Math.log2(Math.max(blocks, 1))) + 1;
+  if (blocks === 0) return Math.ceil(Math.log2(k));
+  return Math.ceil(Math.log2(k)) + Math.ceil(Math.log2(blocks)) + 1;
 }
 
 /**

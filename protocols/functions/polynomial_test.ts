@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { lincomb, mulAt } from "./fixed.ts";
+import { normalize } from "./normalize.ts";
+import { piecewise } from "./piecewise.ts";
+import { chebyshevFit, polyRounds, polyval } from "./polynomial.ts";
+import { grid, maxErr, run2 } from "./test_util.ts";
+
+Deno.test("chebyshevFit reproduces a polynomial exactly and fits cos closely", () => {
+  const c = chebyshevFit((x) => 1 - 2 * x + 3 * x ** 3, -1, 1, 3);
+  [1, -2, 0, 3].forEach((v, i) => assert.ok(Math.abs(c[i] - v) < 1e-12, `${c}`));
+  const d = chebyshevFit(Math.cos, 0, 2, 10);
+  for (let x = 0; x <= 2; x += 0.01) {
+    const t = x - 1;
+    const p = d.reduceRight((acc, ci) => acc * t + ci, 0);
+    assert.ok(Math.abs(p - Math.cos(x)) < 1e-9);
+  }
+  assert.throws(() => chebyshevFit(Math.cos, 1, 1, 3), RangeError);
+});
+
+Deno.test("polyval: degrees 2..16 within a few ulps, rounds as declared", async () => {
+  for (const d of [2, 4, 5, 8, 9, 12, 16]) {
+    const coeffs = Array.from({ length: d + 1 }, (_, i) => ((i * 7) % 5 - 2) / (i + 1));
+    const r = await run2(grid(-1, 1, 1001), (x) => polyval(x, coeffs));
+    const e = maxErr(r, (v) => coeffs.reduceRight((a, c) => a * v + c, 0));
+    assert.ok(e.err <= 2e-4, `degree ${d}: ${JSON.stringify(e)}`);
+    assert.equal(r.rounds, polyRounds(d), `degree ${d}`);
+  }
+  await assert.rejects(run2(grid(0, 1, 3), (x) => polyval(x, [])), RangeError);
+  await assert.rejects(run2(grid(0, 1, 3), (x) => polyval(x, [1, NaN])), RangeError);
+});
+
+Deno.test("fixed: mulAt and lincomb keep the precision asked for", async () => {
+  const r = await run2(grid(-3, 3, 601), async (x) => {
+    const x2 = await mulAt(x, x, 24);
+    assert.equal(x2.fracBits, 24);
+    return await lincomb([[x2, 1 / 3], [x, -0.1]], 0.7, 16);
+  });
+  const e = maxErr(r, (v) => v * v / 3 - 0.1 * v + 0.7);
+  assert.ok(e.err <= 4e-5, JSON.stringify(e));
+});
+
+Deno.test("piecewise: clip and a 4-piece function; garbage in unselected pieces cancels", async () => {
+  const r = await run2(
+    grid(-5, 5, 2001),
+    (x) =>
+      piecewise(x, [-2, 0, 2], [-1, (v) => v.mulPublic(0.5), async (v) => await v.square(), 4]),
+  );
+  const ref = (v: number) => v < -2 ? -1 : v < 0 ? v / 2 : v < 2 ? v * v : 4;
+  assert.ok(maxErr(r, ref).err <= 1e-4);
+  assert.equal(r.rounds, 8);
+  // the middle piece overflows for huge inputs, where it is not selected
+  const big = await run2(
+    new Float64Array([-3e4, 3e4]),
+    (x) =>
+      piecewise(x, [-1, 1], [
+        0,
+        async (v) => await (await (await v.square()).square()).square(),
+        1,
+      ]),
+  );
+  assert.deepEqual([...big.out], [0, 1]);
+  await assert.rejects(run2(grid(0, 1, 3), (x) => piecewise(x, [1, 0], [0, 1, 2])), RangeError);
+});
+
+Deno.test("normalize: octave, scales and half powers, both signs", async () => {
+  const xs = new Float64Array([0.001, 0.3, 1, 1.99, 2, 1000, -0.3, -7, -1000]);
+  const k = [...xs].map((v) => Math.max(-10, Math.floor(Math.log2(Math.abs(v)))));
+  const opts = { kmin: -10, kmax: 20, signed: true, pow2: [20], halfPow2: 20, octave: true };
+  const got = await Promise.all([0, 1, 2].map((which) =>
+    run2(xs, async (x) => {
+      const o = await normalize(x, opts);
+      return [o.octave!, o.pow2[0], o.halfPow2!][which];
+    })
+  ));
+  assert.deepEqual([...got[0].out], k);
+  assert.deepEqual([...got[1].out], k.map((v) => 2 ** -v));
+  got[2].out.forEach((h, i) => assert.ok(Math.abs(h / 2 ** (-k[i] / 2) - 1) < 1e-4, `${h}`));
+});
