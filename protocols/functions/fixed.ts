@@ -24,9 +24,13 @@
  */
 import { SecretTensor } from "../secret_tensor.ts";
 
-/** Default fractional bits of the library's internal values (context bits + 4). */
+/**
+ * Default fractional bits of the library's internal values: context bits + 2. (More bits
+ * would make raw products of values near 1 reach 2^40, where a 2-party truncation fails
+ * with probability 2^-24 per element: visible over a few layers of 10^5 elements.)
+ */
 export function workBits(x: SecretTensor): number {
-  return x.ctx.fracBits + 4;
+  return x.ctx.fracBits + 2;
 }
 
 /** The same ring words read with `f` fractional bits (x / 2^(f - x.fracBits)). */
@@ -62,14 +66,14 @@ export function rawOf(c: number, cf: number): bigint {
 
 /**
  * c0 + sum_i c_i t_i for public coefficients, with one truncation to `f` fractional bits:
- * each term is the exact ring product of t_i and c_i encoded with `cf` bits (default 20),
+ * each term is the exact ring product of t_i and c_i encoded with `cf` bits (default 16),
  * all terms are aligned exactly and summed, and the sum is truncated once.
  */
 export async function lincomb(
   terms: readonly (readonly [SecretTensor, number])[],
   c0: number,
   f: number,
-  cf = 20,
+  cf = 16,
 ): Promise<SecretTensor> {
   if (terms.length === 0) throw new TypeError("lincomb: needs at least one term");
   const top = Math.max(...terms.map(([t]) => t.fracBits)) + cf;

@@ -99,7 +99,7 @@ export function saturating(
 ): Promise<SecretTensor> {
   x.need("arithmetic", "saturating");
   const out = fracBits ?? x.ctx.fracBits;
-  const wb = x.ctx.fracBits + 4;
+  const wb = x.ctx.fracBits + 2;
   const mid = async (v: SecretTensor) => {
     const s = await squareAt(v, wb);
     const t = await lincomb([[s, 2 / (spec.T * spec.T)]], -1, wb);

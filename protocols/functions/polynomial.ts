@@ -29,7 +29,7 @@ import { lincomb, mulAt, squareAt, workBits } from "./fixed.ts";
 export interface PolyOptions {
   /** Fractional bits of the result (default the context's). */
   fracBits?: number;
-  /** Fractional bits of the powers and partial sums (default context + 4). */
+  /** Fractional bits of the powers and partial sums (default context + 2). */
   workBits?: number;
 }
 

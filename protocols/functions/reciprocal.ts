@@ -82,12 +82,13 @@ export async function reciprocal(
   const signed = opts.signed ?? true;
   const ctxF = x.ctx.fracBits;
   const out = opts.fracBits ?? ctxF;
-  const wb = ctxF + 4;
+  const wb = ctxF + 2;
+  const sb = ctxF + 4; // the scales 2^-k are exact powers of two: more bits cost nothing
   const oct = await normalize(x, {
     kmin,
     kmax,
     signed,
-    pow2: [wb, ctxF],
+    pow2: [sb, ctxF],
     onSign: signed ? (neg) => x.neg().where(neg, x) : undefined,
   });
   const ax = oct.signWork ?? x; // |x|

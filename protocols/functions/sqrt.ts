@@ -54,8 +54,9 @@ async function invSqrtAt(x: SecretTensor, opts: SqrtOptions, f: number): Promise
   const [kmin, kmax] = octavesOf(opts.range ?? [2 ** -10, 2 ** 21 - 1], "invSqrt");
   const iters = checkIterations(opts.iterations ?? 1, "invSqrt");
   const ctxF = x.ctx.fracBits;
-  const wb = ctxF + 4;
-  const oct = await normalize(x, { kmin, kmax, pow2: [wb], halfPow2: wb });
+  const wb = ctxF + 2;
+  const sb = ctxF + 4; // the scales 2^-k are exact powers of two: more bits cost nothing
+  const oct = await normalize(x, { kmin, kmax, pow2: [sb], halfPow2: sb });
   const u = await mulAt(x, oct.pow2[0], wb); // x 2^-k in [1, 2)
   const u2 = await squareAt(u, wb);
   const g = INV_SQRT_GUESS;

@@ -9,8 +9,7 @@
  * squarings, and wrong for |x| beyond ~100.)
  *
  * Accuracy (16 fractional bits, measured): absolute <= 1e-3 on [-100, 100] (measured
- * ~1e-4: the phase error of x / (2 pi) grows with |x|, ~3e-6 |x|). Domain: |x| < 2^10;
- * beyond, the reduction's products grow and truncations may fail.
+ * ~6e-5). Domain: any x (the reduction is exact up to 2^-20 of a period plus 2^-41 |x|).
  *
  * @example
  * ```ts
@@ -25,10 +24,11 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { lincomb, mulAt, reinterpret, squareAt } from "./fixed.ts";
+import { at, lincomb, mulAt, reinterpret, squareAt } from "./fixed.ts";
 import { chebyshevFit, polyval } from "./polynomial.ts";
 
 const UB = 20; // fractional bits of u = x / (2 pi)
+const PB = 18; // fractional bits of v and the polynomials
 
 /** cos(2 pi v) on v^2 in [0, 1/4], monomial coefficients in t = 8 v^2 - 1. */
 export const COS_COEFFS: readonly number[] = chebyshevFit(
@@ -45,15 +45,20 @@ export const SIN_COEFFS: readonly number[] = chebyshevFit(
   8,
 );
 
-/** v = frac(x / 2 pi) - 1/2 with 20 fractional bits, and t = 8 v^2 - 1. */
+/**
+ * v = frac(x / 2 pi) - 1/2 with 20 fractional bits, and t = 8 v^2 - 1. x / 2 pi is the
+ * exact ring product of x's word and 1 / 2 pi with 40 bits: it wraps mod 2^64, which only
+ * drops whole periods, and it is never truncated (the a2b reads its bits 36..55).
+ */
 async function reduce(x: SecretTensor): Promise<{ v: SecretTensor; t: SecretTensor }> {
   x.need("arithmetic", "trig");
-  const u = await lincomb([[x, 1 / (2 * Math.PI)]], 0, UB, 20);
-  const low = (await u.toBinary()).andPublic((1n << BigInt(UB)) - 1n);
+  const cb = 40;
+  const raw = x.mulPublic(BigInt(Math.round(2 ** cb / (2 * Math.PI))));
+  const low = (await raw.toBinary()).shr(x.fracBits + cb - UB).andPublic((1n << BigInt(UB)) - 1n);
   const frac = reinterpret(await low.toArithmeticWord(0), UB);
-  const v = frac.sub(0.5);
-  const s = await squareAt(v, UB);
-  return { v, t: await lincomb([[s, 8]], -1, UB) };
+  const v = await at(frac.sub(0.5), PB);
+  const s = await squareAt(v, PB);
+  return { v, t: await lincomb([[s, 8]], -1, PB) };
 }
 
 /** cos(x) elementwise (see the module doc). */
@@ -62,7 +67,7 @@ export async function cos(
   opts: { fracBits?: number } = {},
 ): Promise<SecretTensor> {
   const { t } = await reduce(x);
-  const c = await polyval(t, COS_COEFFS, { fracBits: UB });
+  const c = await polyval(t, COS_COEFFS, { fracBits: PB });
   return await lincomb([[c, -1]], 0, opts.fracBits ?? x.ctx.fracBits);
 }
 
@@ -72,7 +77,7 @@ export async function sin(
   opts: { fracBits?: number } = {},
 ): Promise<SecretTensor> {
   const { v, t } = await reduce(x);
-  const h = await polyval(t, SIN_COEFFS, { fracBits: UB });
+  const h = await polyval(t, SIN_COEFFS, { fracBits: PB });
   return (await mulAt(v, h, opts.fracBits ?? x.ctx.fracBits)).neg();
 }
 
@@ -84,8 +89,8 @@ export async function sincos(
   const f = opts.fracBits ?? x.ctx.fracBits;
   const { v, t } = await reduce(x);
   const [c, h] = await x.ctx.parallel([
-    () => polyval(t, COS_COEFFS, { fracBits: UB }),
-    () => polyval(t, SIN_COEFFS, { fracBits: UB }),
+    () => polyval(t, COS_COEFFS, { fracBits: PB }),
+    () => polyval(t, SIN_COEFFS, { fracBits: PB }),
   ]);
   const [cc, ss] = await x.ctx.parallel([
     () => lincomb([[c, -1]], 0, f),
