@@ -176,7 +176,7 @@ export const WORKLOADS: Workload[] = [
     title: "softmax over the last dim of [12,128,128]",
     inputs: [u("W5", 0, 0, [12, 128, 128], -4, 4)],
     ops: ["softmax"],
-    compute: async ([x], op) => [(await op.softmax(x, -1)) as SecretTensor],
+    compute: async ([x], op) => [(await op.softmax(x, { dim: -1 })) as SecretTensor],
     reference: ([x]) => [rowsRef(x, 128, softmaxRow)],
     crypten: { 2: cf(0.793, 146.4, 116, 7.7e-4), 3: cf(3.390, 556.1, 251, 1.4e-3) },
   },
@@ -219,7 +219,9 @@ export const WORKLOADS: Workload[] = [
       u("W7", 4, 1, [768], -0.5, 0.5),
     ],
     ops: ["layerNorm"],
-    compute: async ([x, gamma, beta], op) => [(await op.layerNorm(x, gamma, beta)) as SecretTensor],
+    compute: async ([x, gamma, beta], op) => [
+      (await op.layerNorm(x, { gamma, beta, eps: 1e-5 })) as SecretTensor,
+    ],
     reference: ([x, gamma, beta]) => [
       rowsRef(x, 768, (r) => {
         const m = r.reduce((a, b) => a + b, 0) / r.length;
