@@ -20,16 +20,6 @@
  * as one JSON line per job; logs go to stderr tagged `[p<i>]` / `[ttp]`. Exit codes: 0 ok,
  * 1 a job or the network failed, 2 a usage error.
  *
- * @example
- * ```ts
- * import { cli } from "./main.ts";
- * console.log(typeof cli); // "function"
- * ```
  * @module
  */
-export { cli } from "./main.ts";
-export type { FreshContext, JobEnv, JobMain, Progress } from "./job.ts";
-export { ttpRemote } from "./ttp_client.ts";
-export { runTtpService } from "./ttp_service.ts";
-export { launch, type LaunchOptions, type LaunchResult } from "./launch.ts";
-export { serve, type ServeOptions } from "./serve.ts";
+export {};
