@@ -8,7 +8,7 @@
  * square, gamma and the last product, plus ~263 bytes per row for the inverse square root
  * (2.40 MB; CrypTen 2.4 MB).
  *
- * Accuracy (16 fractional bits, measured on W7's inputs): max absolute error ~3e-4
+ * Accuracy (16 fractional bits, measured on W7's inputs): max absolute error 1.7e-4
  * (CrypTen 1.4e-2). Domain: var + eps in [2^-6, 2^10) by default (`range` to change it;
  * a wider range may cost one more OR round); rows outside give wrong results that the
  * protocol cannot see.
