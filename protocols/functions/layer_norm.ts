@@ -27,7 +27,7 @@
  */
 import { PublicTensor } from "../public_tensor.ts";
 import { SecretTensor } from "../secret_tensor.ts";
-import { lincomb, mulAt } from "./fixed.ts";
+import { at, lincomb, mulAt } from "./fixed.ts";
 import { invSqrt } from "./sqrt.ts";
 
 /** A per-feature parameter: secret, public, or numbers (shape [n]). */
@@ -72,10 +72,21 @@ export async function layerNorm(
     p instanceof SecretTensor || p instanceof PublicTensor ? p : x.ctx.public(p as number[]);
   const d = x.sub(await meanLast(x, ctxF + 2));
   const { gamma, beta } = opts;
-  const [d2, g] = await x.ctx.parallel([
-    () => d.square(),
-    () => gamma === undefined ? Promise.resolve(d) : d.mul(param(gamma)),
-  ]);
+  const scale = async (): Promise<SecretTensor> => {
+    if (gamma === undefined) return d;
+    const p = param(gamma);
+    if (p instanceof SecretTensor) return await d.mul(p);
+    // public gamma: the exact ring product, truncated once (mulPublic would keep the extra
+    // bits lazily on n > 2 parties)
+    const raw = new SecretTensor(
+      x.ctx,
+      "arithmetic",
+      x.ctx.device.mul(d.buf, p.buf),
+      d.fracBits + p.fracBits,
+    );
+    return await at(raw, ctxF + 2);
+  };
+  const [d2, g] = await x.ctx.parallel([() => d.square(), scale]);
   const v = (await meanLast(d2, ctxF + 2)).add(eps);
   const r = await invSqrt(v, {
     range: opts.range ?? [2 ** -6, 2 ** 10 - 2 ** -6],
