@@ -5,7 +5,8 @@
  * reported and the suite goes on; one whose ops do not exist yet is listed as pending.
  *
  * Options: `--only W1,W3`, `--parties 2,3`, `--dealer ttp|tfp-unsafe`, `--device cpu`,
- * `--runs 3`, `--insecure` (unencrypted links), `--verbose` (the parties' logs).
+ * `--runs 3`, `--insecure` (unencrypted links), `--verbose` (the parties' logs),
+ * `--render` (rewrite latest.md and speedups.svg from latest.json, run nothing).
  *
  * @example
  * ```ts
@@ -38,6 +39,8 @@ export interface BenchArgs {
   insecure: boolean;
   /** Show the parties' logs. */
   verbose: boolean;
+  /** Only re-render the report from latest.json. */
+  render: boolean;
 }
 
 /**
@@ -58,6 +61,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     runs: 3,
     insecure: false,
     verbose: false,
+    render: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
@@ -74,6 +78,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     else if (flag === "--runs") a.runs = Number(value());
     else if (flag === "--insecure") a.insecure = true;
     else if (flag === "--verbose") a.verbose = true;
+    else if (flag === "--render") a.render = true;
     else throw new RangeError(`unknown option ${flag}`);
   }
   if (a.parties.some((p) => !Number.isInteger(p) || p < 2)) {
@@ -143,6 +148,7 @@ export async function bench(argv: string[]): Promise<BenchRecord[]> {
   } GiB`;
   const links = a.insecure ? "insecure" : "chacha20-hmac-sha256";
   const fresh: BenchRecord[] = [];
+  if (a.render) return await writeReport(fresh);
   const bar = progressBar(chosen.length * a.parties.length, "bench", Deno.stdout.isTerminal());
   for (const w of chosen) {
     const missing = await missingOps(w.ops);
@@ -174,6 +180,11 @@ export async function bench(argv: string[]): Promise<BenchRecord[]> {
     }
   }
   bar.stop();
+  return await writeReport(fresh);
+}
+
+/** Merges `fresh` into latest.json and rewrites latest.md and speedups.svg. */
+async function writeReport(fresh: BenchRecord[]): Promise<BenchRecord[]> {
   await Deno.mkdir(RESULTS, { recursive: true });
   const old = JSON.parse(
     await Deno.readTextFile(`${RESULTS}latest.json`).catch(() => "[]"),

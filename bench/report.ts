@@ -86,6 +86,8 @@ export function mergeRecords(old: BenchRecord[], fresh: BenchRecord[]): BenchRec
 const fmt = (v: number | null | undefined, digits = 3) =>
   v === undefined || v === null
     ? "–"
+    : Math.abs(v) >= 1e4
+    ? v.toExponential(1)
     : Math.abs(v) >= 1000
     ? v.toFixed(0)
     : Math.abs(v) < 1e-2 && v !== 0
