@@ -86,6 +86,8 @@ export class Comm {
   #failed: Error | null = null;
   #drainers: (() => void)[] = [];
   #sending = 0;
+  /** Requests whose sends sit in the outbox: settled once those are encoded (copied). */
+  #unsent: { sent(): void; fail(err: Error): void }[] = [];
   #stats: CommStats = { payloadBytes: 0, frameBytes: 0, messages: 0 };
 
   /** Wraps one party's transport. */
@@ -139,6 +141,11 @@ export class Comm {
   /**
    * Queues `sends` (payload pieces per peer) for the next round and resolves with one
    * payload from each peer in `recvFrom`, under the unique `key` of this op round.
+   *
+   * The pieces are read when the batch is encoded (the next macrotask), not now, and the
+   * promise never settles before that: so the caller may reuse its send buffers as soon as
+   * it resolves, even when every peer's payload was already here (a peer ahead of this one)
+   * or there is nothing to receive.
    */
   request(
     key: string,
@@ -157,8 +164,20 @@ export class Comm {
     }
     const result = new Map<number, Uint8Array>();
     const done = new Promise<Map<number, Uint8Array>>((resolve, reject) => {
-      let missing = recvFrom.length;
+      // One count per peer to hear from, and one for our own sends to be encoded: resolving
+      // earlier let a kernel overwrite its send buffer before it went out (andFn's `ef`
+      // when the peer's round had already arrived: garbage at the peer, e.g. relu with a
+      // slow device download or a slow dealer on one party).
+      let missing = recvFrom.length + (sends.size > 0 ? 1 : 0);
       if (missing === 0) resolve(result);
+      if (sends.size > 0) {
+        this.#unsent.push({
+          sent: () => {
+            if (--missing === 0) resolve(result);
+          },
+          fail: reject,
+        });
+      }
       for (const p of recvFrom) {
         const e: Expect = {
           opName,
@@ -201,6 +220,7 @@ export class Comm {
     for (const m of this.#expect.values()) for (const e of m.values()) e.fail(err);
     this.#expect.clear();
     this.#outbox.clear();
+    for (const u of this.#unsent.splice(0)) u.fail(err);
     for (const r of this.#drainers.splice(0)) r();
     if (!notify) return;
     const reason = new TextEncoder().encode(err.message);
@@ -246,6 +266,8 @@ export class Comm {
         SUB_HEADER_BYTES * subs.length;
     }
     this.#outbox.clear();
+    // The payloads are copied into `sends` now: their requests may settle.
+    for (const u of this.#unsent.splice(0)) u.sent();
     if (this.#inFlight) {
       // A receive is pending: send what is ready now, on its own. Holding it back until the
       // receive completes could deadlock (that peer may be waiting for exactly this).
