@@ -21,7 +21,9 @@ interface Work {
   id: string;
   shape: number[];
   draw: (n: number) => Float64Array;
-  f: (x: SecretTensor, ctx: Context) => Promise<SecretTensor>;
+  f: (x: SecretTensor, ctx: Context, w?: SecretTensor[]) => Promise<SecretTensor>;
+  /** Weights from party 1 (shapes and values), shared before the timer. */
+  weights?: { shape: number[]; draw: (n: number) => Float64Array }[];
   crypten: { rounds: number; mb: number; s: number };
 }
 
@@ -65,8 +67,19 @@ const WORKS: Work[] = [
   {
     id: "W7 layerNorm",
     shape: [128, 768],
-    draw: normal,
-    f: (x) => layerNorm(x),
+    draw: (n) => {
+      // rows N(m, s^2), s ~ U[0.5, 4]
+      const z = normal(n);
+      const u = uniform(0, 1, 256, 9);
+      return z.map((v, i) =>
+        -2 + 4 * u[(i / 768) | 0] + (0.5 + 3.5 * u[128 + ((i / 768) | 0)]) * v
+      );
+    },
+    weights: [
+      { shape: [768], draw: (n) => uniform(0.5, 1.5, n, 7) },
+      { shape: [768], draw: (n) => uniform(-1, 1, n, 8) },
+    ],
+    f: (x, _ctx, w) => layerNorm(x, { gamma: w![0], beta: w![1] }),
     crypten: { rounds: 20, mb: 2.4, s: 0.065 },
   },
 ];
@@ -76,10 +89,15 @@ async function once(w: Work, timer?: Deno.BenchContext) {
   const xs = w.draw(n);
   const [r] = await runParties(2, async (ctx) => {
     const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: w.shape });
+    const ws: SecretTensor[] = [];
+    for (const spec of w.weights ?? []) {
+      const v = spec.draw(spec.shape.reduce((a, b) => a * b, 1));
+      ws.push(await ctx.share(ctx.rank === 1 ? v : null, { from: 1, shape: spec.shape }));
+    }
     await ctx.flush();
     const s0 = ctx.stats();
     if (ctx.rank === 0) timer?.start();
-    await w.f(x, ctx);
+    await w.f(x, ctx, ws);
     await ctx.flush();
     if (ctx.rank === 0) timer?.end();
     const s1 = ctx.stats();
@@ -88,11 +106,16 @@ async function once(w: Work, timer?: Deno.BenchContext) {
   return r;
 }
 
+const printed = new Set<string>();
+/** SHARETENSOR_BENCH_ONLY=W4b,W7 runs a subset. */
+const only = (Deno.env.get("SHARETENSOR_BENCH_ONLY") ?? "").split(",").filter((s) => s);
+
 for (const w of WORKS) {
   Deno.bench({
     name: w.id,
     group: "functions",
     n: 2,
+    ignore: only.length > 0 && !only.some((o) => w.id.startsWith(o)),
     warmup: 0,
     async fn(b) {
       const r = await once(w, b);
@@ -100,11 +123,10 @@ for (const w of WORKS) {
         printed.add(w.id);
         console.log(
           `${w.id}: ${r.rounds} rounds, ${
-            r.mb.toFixed(1)
+            r.mb.toFixed(3)
           } MB (P0 payload); CrypTen ${w.crypten.rounds} rounds, ${w.crypten.mb} MB, ${w.crypten.s} s`,
         );
       }
     },
   });
 }
-const printed = new Set<string>();

@@ -7,7 +7,7 @@
  * | function | method | 2-party rounds | bytes/elem | measured error (16 frac bits) |
  * |---|---|---|---|---|
  * | exp | p(x/16)^16, p degree-4 minimax | 6 | 56 | rel 5e-4 on [-16, 8] |
- * | reciprocal | a2b octave + quadratic guess + 1 Newton | 18 | 293.5 | rel 7.6e-4 on +-[0.5, 50] |
+ * | reciprocal | a2b octave + quadratic guess + 1 Newton | 18 | 285.5 | rel 7.4e-4 on +-[0.5, 50] |
  * | invSqrt, sqrt | a2b octave + quadratic guess + 1 Newton | 18, 19 | 277, 293 | rel 1.4e-3, 4e-4 on [0.01, 1e4] |
  * | log | a2b octave + degree-4 poly | 16 | 229 | abs 1.1e-4 on [0.01, 1e4] |
  * | erf, gelu | piecewise: poly in x^2 + 2 comparisons | 8 | 195, 179 | 4.1e-4, 1.3e-4 |

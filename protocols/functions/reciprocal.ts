@@ -6,10 +6,10 @@
  * error), and 1/x = (sign(x) 2^-k) w, the signed scale made by `where` beside the Newton
  * step.
  *
- * Cost at 2 parties (default range, signed), measured: 18 rounds, 293.5 bytes per element
- * (a2b 95.5, 5 OR levels 80, 2 words B2A 16, |x| 16, u 16, u^2 8, Newton 32, sign 16,
- * product 16); with `range: [0.5, 50]` 3 OR levels instead of 5; `signed: false` saves
- * the two `where`s (32 bytes).
+ * Cost at 2 parties (default range, signed), measured: 18 rounds, 285.5 bytes per element
+ * (a2b 95.5, 5 OR levels 80, 1 word B2A 8, |x| 16, u 16, u^2 8, Newton 32, sign 16,
+ * product 16); with `range: [0.5, 50]` 16 rounds, 253.5 bytes (3 OR levels instead of
+ * 5); `signed: false` saves the two `where`s (32 bytes).
  * CrypTen (3 exp(0.5 - x) + 0.003, 10 Newton steps, sign by a comparison): 38 rounds,
  * 552 bytes.
  *
@@ -92,12 +92,12 @@ export async function reciprocal(
     kmin,
     kmax,
     signed,
-    pow2: [sb, ctxF],
+    pow2: [sb],
     onSign: signed ? (neg) => x.neg().where(neg, x) : undefined,
   });
   const ax = oct.signWork ?? x; // |x|
-  const [s1, s2] = oct.pow2; // 2^-k
-  const [w, ss2] = await x.ctx.parallel([
+  const s1 = oct.pow2[0]; // 2^-k, exact
+  const [w, ss] = await x.ctx.parallel([
     async () => {
       const u = await mulAt(ax, s1, wb); // |x| 2^-k in [1, 2)
       const u2 = await squareAt(u, wb);
@@ -105,7 +105,8 @@ export async function reciprocal(
       const w0 = await lincomb([[u, g[1]], [u2, g[2]]], g[0], wb);
       return await at(await newtonReciprocal(u, w0, iters, wb), ctxF);
     },
-    () => signed ? s2.neg().where(oct.negative!, s2) : Promise.resolve(s2),
+    () => signed ? s1.neg().where(oct.negative!, s1) : Promise.resolve(s1),
   ]);
-  return await mulAt(ss2, w, out);
+  // raw product 1/|x| 2^(ctxF + sb): ~2^37 for |x| >= 0.5; |x| near 2^kmin gives 2^46
+  return await mulAt(ss, w, out);
 }
