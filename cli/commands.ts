@@ -200,6 +200,8 @@ export function networkCommands(programArgs: string[]): Record<string, CommandDe
       jobs: { type: "string", description: "Comma-separated jobs to run one after another" },
       "out-dir": { type: "string", description: "Write each party's results here" },
       keep: { type: "boolean", description: "Keep the temporary keys and cluster file" },
+      ring: { type: "enum", options: ["64", "32"], default: "64", description: "Ring bits" },
+      "frac-bits": { type: "string", default: "16", description: "Fixed-point fraction bits" },
       device: {
         type: "enum",
         options: ["cpu", "webgpu"],
@@ -221,7 +223,14 @@ export function networkCommands(programArgs: string[]): Record<string, CommandDe
         insecure: args.insecure,
         outDir: args["out-dir"],
         keep: args.keep,
-        serveArgs: ["--device", String(args.device)],
+        serveArgs: [
+          "--device",
+          String(args.device),
+          "--ring",
+          String(args.ring),
+          "--frac-bits",
+          String(int(args["frac-bits"], "frac-bits")),
+        ],
         timeoutS: int(args.timeout, "timeout"),
       });
       if (r.code !== 0) throw new ExitError(r.code, `failed: ${r.firstFailure ?? "a party"}`);
