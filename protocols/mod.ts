@@ -37,7 +37,7 @@ export {
   type CreateContextOptions,
   type ShareOptions,
 } from "./runtime/context.ts";
-export { Op } from "./runtime/op.ts";
+export { Op, type Round } from "./runtime/op.ts";
 export { Comm, type CommStats } from "./runtime/comm.ts";
 export { runParties, type RunPartiesOptions } from "./runtime/run_parties.ts";
 export { openAll, openTo, peersOf, type Sharing } from "./runtime/open.ts";

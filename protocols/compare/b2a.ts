@@ -44,6 +44,7 @@ export const b2a: KernelConfig<[SecretTensor, number?], SecretTensor> = {
     const k = ctx.ring;
     const n = x.size;
     const s = strideOf(n);
+    const round = op.round(); // taken before the downloads
     const r = await ctx.dealer.randBits(op.dealerKey(), [k, n], ctx.ring);
     const rb = await hostOf(d, r.binary);
     const xp = toPlanes(await hostOf(d, x.buf));
@@ -55,7 +56,7 @@ export const b2a: KernelConfig<[SecretTensor, number?], SecretTensor> = {
     }
     const peers = peersOf(ctx.rank, ctx.size);
     const bytes = new Uint8Array(masked.buffer);
-    const got = await op.exchange(
+    const got = await round.exchange(
       new Map(peers.map((p) => [p, [bytes]])),
       peers,
       shapeHash(ctx.ring, [x.shape], "b2a"),

@@ -128,6 +128,8 @@ export function andFn(op: Op): AndFn {
     const w32 = xs.length * s;
     const words = ring === 64 ? Math.ceil(w32 / 2) : w32;
     const len = words * ring / 32;
+    // Keys taken before any await: they follow the circuit, not download timing.
+    const round = op.round();
     const t = await ctx.dealer.andTriple(op.dealerKey(), [words], ring);
     const [a, b, c] = (await Promise.all([t.a, t.b, t.c].map((x) => hostOf(d, x)))).map(u32);
     const ef = new Uint32Array(2 * len);
@@ -139,7 +141,7 @@ export function andFn(op: Op): AndFn {
     ef.set(b.subarray(w32, len), len + w32);
     const peers = peersOf(ctx.rank, ctx.size);
     const bytes = new Uint8Array(ef.buffer);
-    const got = await op.exchange(
+    const got = await round.exchange(
       new Map(peers.map((p) => [p, [bytes]])),
       peers,
       shapeHash(ring, [[words]], "and_planes"),

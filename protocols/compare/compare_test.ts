@@ -2,13 +2,15 @@
  * The comparison kernels over 2, 3 and 4 parties, both rings and both dealers: ring results
  * bit-exact against BigInt references (decoded ones exact too: the kernels add no error
  * beyond the inputs' encoding), edge values, and each kernel's counted rounds and payload
- * bytes against its declared cost.
+ * bytes against its declared cost; and all of them again with device downloads that resolve
+ * late, at another pace on each party (as on WebGPU): values only, timing must not matter.
  */
 import assert from "node:assert/strict";
 import { Prg } from "@sharetensor/core/prg";
 import { type Ring, RingTensor } from "@sharetensor/core/ring";
 import type { Context } from "../runtime/context.ts";
 import { runParties } from "../runtime/run_parties.ts";
+import { slowDevice } from "../runtime/slow_device.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
 import type { MaxResult } from "./max_a.ts";
 import { checkCost, type Measured, measured } from "./testing.ts";
@@ -134,7 +136,7 @@ const cases: Case[] = [
             );
             const mx = w.reduce((a, b) => a > b ? a : b);
             vals.push(mx);
-            w.forEach((v, k) => oh.push(k === w.indexOf(mx) ? 1n : 0n));
+            w.forEach((_v, k) => oh.push(k === w.indexOf(mx) ? 1n : 0n));
           }
         }
       }
@@ -258,4 +260,20 @@ for (const n of [2, 3, 4]) {
       });
     }
   }
+}
+
+// Seeded per party and per run, so a failure names the seeds that replay it.
+for (const n of [2, 3]) {
+  Deno.test(`compare: ${n} parties, Z_2^64, ttp, slow device downloads`, async (t) => {
+    for (const [i, c] of cases.entries()) {
+      const seeds = Array.from({ length: n }, (_, r) => 1000 * n + 10 * i + r);
+      await t.step(`${c.name} (seeds ${seeds})`, async () => {
+        const res = await runParties(n, (ctx) => c.run(ctx), {
+          device: (rank) => slowDevice({ seed: seeds[rank] }),
+        });
+        const want = c.ref(64, 16);
+        for (const r of res) assert.deepEqual(r.out, want, c.name);
+      });
+    }
+  });
 }

@@ -43,6 +43,34 @@ Deno.test("comm: parties that cut rounds differently still pair payloads by key"
   assert.equal(t1.stats().rounds, 2);
 });
 
+Deno.test("comm: a send buffer may be reused once its round resolves, even a round that was early", async () => {
+  const [t0, t1] = memoryNetwork(2);
+  const c0 = new Comm(t0);
+  const c1 = new Comm(t1);
+  // Party 1 is ahead: its payload of round "k" reaches party 0 before party 0 asks for it.
+  const ahead = Promise.all([
+    c1.request("j", "op", 0, new Map([[0, [b(1)]]]), []),
+    c1.request("k", "op", 0, new Map([[0, [b(21)]]]), [0]),
+    c1.request("s", "op", 0, new Map(), [0]),
+  ]);
+  await c0.request("j", "op", 0, new Map(), [1]);
+  // Reuse each send buffer at once, as andFn and b2a do: the peer must still get the old bytes.
+  const kBuf = b(10);
+  const k0 = await c0.request("k", "op", 0, new Map([[1, [kBuf]]]), [1]);
+  kBuf[0] = 99;
+  const sBuf = b(30);
+  await c0.request("s", "op", 0, new Map([[1, [sBuf]]]), []);
+  sBuf[0] = 99;
+  const [, k1, s1] = await ahead;
+  assert.equal(k0.get(1)![0], 21);
+  assert.equal(
+    k1.get(0)![0],
+    10,
+    "round k: the peer got the bytes as they were when the round was issued",
+  );
+  assert.equal(s1.get(0)![0], 30, "send-only round: the peer got the reused buffer");
+});
+
 Deno.test("comm: a header mismatch aborts both sides, and later requests reject", async () => {
   const [t0, t1] = memoryNetwork(2);
   const c0 = new Comm(t0);

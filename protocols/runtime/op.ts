@@ -23,6 +23,27 @@ import { tensorBytes } from "./frame.ts";
 import { hostView } from "./host.ts";
 
 /**
+ * One reserved round of an op (see {@linkcode Op.round}).
+ *
+ * @example
+ * ```ts
+ * import type { Op } from "@sharetensor/protocols";
+ * const keyOfNextRound = (op: Op) => op.round().key;
+ * console.log(typeof keyOfNextRound);
+ * ```
+ */
+export interface Round {
+  /** The round's key, equal on every party (`"<op id>#<round>"`). */
+  readonly key: string;
+  /** Runs the round, as {@linkcode Op.exchange}; once only. */
+  exchange(
+    sends: ReadonlyMap<number, readonly Uint8Array[]>,
+    recvFrom: readonly number[],
+    shapeHash: number,
+  ): Promise<Map<number, Uint8Array>>;
+}
+
+/**
  * The scope of one kernel invocation.
  *
  * @example
@@ -59,20 +80,34 @@ export class Op {
   /**
    * One round of this op: sends `sends.get(p)` (payload pieces) to each peer p and
    * resolves with one payload from each peer in `recvFrom`. `shapeHash` must be equal on
-   * all parties (see `shapeHash` in `shapes.ts`).
+   * all parties (see `shapeHash` in `shapes.ts`). The send pieces may be reused once it
+   * resolves. Same as `op.round().exchange(...)`: the round's key is taken now.
    */
   exchange(
     sends: ReadonlyMap<number, readonly Uint8Array[]>,
     recvFrom: readonly number[],
     shapeHash: number,
   ): Promise<Map<number, Uint8Array>> {
-    return this.ctx.comm.request(
-      `${this.id}#${this.#round++}`,
-      this.name,
-      shapeHash,
-      sends,
-      recvFrom,
-    );
+    return this.round().exchange(sends, recvFrom, shapeHash);
+  }
+
+  /**
+   * Takes this scope's next round key now, for a round whose payload is ready only after
+   * an await (a download): reserve it where the round is issued, so that its key follows
+   * the program's order on every party and never the order in which awaited work happens
+   * to finish. Each round is exchanged once.
+   */
+  round(): Round {
+    const key = `${this.id}#${this.#round++}`;
+    let used = false;
+    return {
+      key,
+      exchange: (sends, recvFrom, shapeHash) => {
+        if (used) return Promise.reject(new TypeError(`round "${key}" was already exchanged`));
+        used = true;
+        return this.ctx.comm.request(key, this.name, shapeHash, sends, recvFrom);
+      },
+    };
   }
 
   /**

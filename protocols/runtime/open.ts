@@ -71,8 +71,9 @@ export async function openAll(
 ): Promise<RingBuffer[]> {
   const { rank, size, ring } = op.ctx;
   const peers = peersOf(rank, size);
+  const round = op.round(); // before the download: keys in issue order
   const parts = await op.bytesOf(shares);
-  const got = await op.exchange(
+  const got = await round.exchange(
     new Map(peers.map((p) => [p, parts])),
     peers,
     shapeHash(ring, shares.map((s) => s.shape), `${sharing}|${extra}`),
@@ -101,13 +102,14 @@ export async function openTo(
 ): Promise<RingBuffer[] | null> {
   const { rank, size, ring } = op.ctx;
   const hash = shapeHash(ring, shares.map((s) => s.shape), `${sharing}|to${to}|${extra}`);
+  const round = op.round(); // before the download: keys in issue order
   if (rank !== to) {
     const parts = await op.bytesOf(shares);
-    await op.exchange(new Map([[to, parts]]), [], hash);
+    await round.exchange(new Map([[to, parts]]), [], hash);
     return null;
   }
   const peers = peersOf(rank, size);
-  const got = await op.exchange(new Map(), peers, hash);
+  const got = await round.exchange(new Map(), peers, hash);
   let acc = [...shares];
   for (const p of peers) acc = combineInto(op, acc, got.get(p)!, sharing);
   return acc;
