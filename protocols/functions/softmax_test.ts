@@ -49,3 +49,19 @@ Deno.test("logSoftmax: absolute 5e-3 on U[-4, 4] rows", async () => {
   console.log("logSoftmax", e, r.rounds);
   assert.ok(e <= 5e-3, `${e}`);
 });
+
+Deno.test("softmax: a secret 0/1 mask (as comparisons give) equals the public one", async () => {
+  const xs = uniform(-3, 3, 8 * 16, 12);
+  const mask = Array.from({ length: 16 }, (_, i) => i % 3 === 0 ? 0 : 1);
+  const r = await run2(xs, async (x) => {
+    const m = await x.ctx.share(x.ctx.rank === 1 ? mask : null, {
+      from: 1,
+      shape: [16],
+      fracBits: 0,
+    });
+    return await softmax(x, { mask: m });
+  }, [8, 16]);
+  const e = maxAbs(r.out, refSoftmax(r.input, 16, mask));
+  assert.ok(e <= 2e-4, `${e}`);
+  for (let i = 0; i < xs.length; i++) if (!mask[i % 16]) assert.equal(r.out[i], 0);
+});
