@@ -8,10 +8,8 @@ import { softmax } from "./softmax.ts";
 import { polyval } from "./polynomial.ts";
 import { grid } from "./test_util.ts";
 
-// Products and truncations work on 3 parties (exp, polynomials). Everything that runs an
-// a2b or msb after a truncation (reciprocal, invSqrt, log, trig, softmax, layerNorm and the
-// piecewise functions) hits a protocol bug on n > 2: the first a2b after a 3-party trunc_a
-// returns garbage (reported to the lead with a repro); that test is ignored until it is fixed.
+// Every function is written against the SecretTensor API only, so it runs unchanged on
+// n > 2 parties, where truncation is a protocol round.
 Deno.test("exp and polyval run unchanged on 3 parties with the ttp dealer", async () => {
   const xs = grid(-3, 3, 64);
   const [r] = await runParties(3, async (ctx) => {
@@ -26,47 +24,43 @@ Deno.test("exp and polyval run unchanged on 3 parties with the ttp dealer", asyn
   r[1]!.forEach((v, i) => assert.ok(Math.abs(v - p(xs[i])) <= 2e-4));
 });
 
-Deno.test({
-  name: "all functions on 3 parties (needs the a2b-after-trunc fix)",
-  ignore: true,
-  fn: async () => {
-    const xs = grid(-3, 3, 64);
-    const ys = grid(0.5, 20, 64);
-    const [r] = await runParties(3, async (ctx) => {
-      const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [8, 8] });
-      const y = await ctx.share(ctx.rank === 1 ? ys : null, { from: 1, shape: [64] });
-      const outs = [
-        await exp(x),
-        await gelu(x),
-        await reciprocal(y),
-        await softmax(x),
-        await layerNorm(x, { gamma: grid(0.5, 1.5, 8), beta: grid(-1, 1, 8) }),
-      ];
-      return await Promise.all(outs.map((o) => o.reveal()));
-    }, { dealer: "ttp" });
-    const close = (a: Float64Array, f: (i: number) => number, tol: number, what: string) =>
-      a.forEach((v, i) =>
-        assert.ok(
-          Math.abs(v - f(i)) <= tol * Math.max(1, Math.abs(f(i))),
-          `${what} ${i}: ${v} vs ${f(i)}`,
-        )
-      );
-    close(r[0]!, (i) => Math.exp(xs[i]), 1e-3, "exp");
-    close(r[1]!, (i) => geluFloat(xs[i]), 5e-3, "gelu");
-    close(r[2]!, (i) => 1 / ys[i], 2e-3, "reciprocal");
-    const sm = (i: number) => {
-      const row = xs.subarray(i - (i % 8), i - (i % 8) + 8);
-      const m = Math.max(...row);
-      return Math.exp(xs[i] - m) / row.reduce((a, v) => a + Math.exp(v - m), 0);
-    };
-    close(r[3]!, sm, 1e-3, "softmax");
-    const ln = (i: number) => {
-      const row = xs.subarray(i - (i % 8), i - (i % 8) + 8);
-      const mean = row.reduce((a, v) => a + v, 0) / 8;
-      const v = row.reduce((a, t) => a + (t - mean) ** 2, 0) / 8;
-      const j = i % 8;
-      return (xs[i] - mean) / Math.sqrt(v + 1e-5) * (0.5 + j / 7) + (-1 + 2 * j / 7);
-    };
-    close(r[4]!, ln, 2e-3, "layerNorm");
-  },
+Deno.test("exp, gelu, reciprocal, softmax, layerNorm on 3 parties with the ttp dealer", async () => {
+  const xs = grid(-3, 3, 64);
+  const ys = grid(0.5, 20, 64);
+  const [r] = await runParties(3, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [8, 8] });
+    const y = await ctx.share(ctx.rank === 1 ? ys : null, { from: 1, shape: [64] });
+    const outs = [
+      await exp(x),
+      await gelu(x),
+      await reciprocal(y),
+      await softmax(x),
+      await layerNorm(x, { gamma: grid(0.5, 1.5, 8), beta: grid(-1, 1, 8) }),
+    ];
+    return await Promise.all(outs.map((o) => o.reveal()));
+  }, { dealer: "ttp" });
+  const close = (a: Float64Array, f: (i: number) => number, tol: number, what: string) =>
+    a.forEach((v, i) =>
+      assert.ok(
+        Math.abs(v - f(i)) <= tol * Math.max(1, Math.abs(f(i))),
+        `${what} ${i}: ${v} vs ${f(i)}`,
+      )
+    );
+  close(r[0]!, (i) => Math.exp(xs[i]), 1e-3, "exp");
+  close(r[1]!, (i) => geluFloat(xs[i]), 5e-3, "gelu");
+  close(r[2]!, (i) => 1 / ys[i], 2e-3, "reciprocal");
+  const sm = (i: number) => {
+    const row = xs.subarray(i - (i % 8), i - (i % 8) + 8);
+    const m = Math.max(...row);
+    return Math.exp(xs[i] - m) / row.reduce((a, v) => a + Math.exp(v - m), 0);
+  };
+  close(r[3]!, sm, 1e-3, "softmax");
+  const ln = (i: number) => {
+    const row = xs.subarray(i - (i % 8), i - (i % 8) + 8);
+    const mean = row.reduce((a, v) => a + v, 0) / 8;
+    const v = row.reduce((a, t) => a + (t - mean) ** 2, 0) / 8;
+    const j = i % 8;
+    return (xs[i] - mean) / Math.sqrt(v + 1e-5) * (0.5 + j / 7) + (-1 + 2 * j / 7);
+  };
+  close(r[4]!, ln, 2e-3, "layerNorm");
 });
