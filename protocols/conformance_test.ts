@@ -4,6 +4,8 @@
  * (bit-exact for ring results; products within the documented truncation error of one
  * unit in the last place), and each party's counted rounds and payload bytes against the
  * kernel's declared cost (the busiest party must match it exactly, none may exceed it).
+ * Then the values again with device downloads that resolve late, at another pace on each
+ * party (as on WebGPU; `runtime/slow_device.ts`): timing must never change a result.
  */
 import assert from "node:assert/strict";
 import { cpu } from "@sharetensor/core/cpu";
@@ -12,6 +14,7 @@ import { type Ring, RingTensor } from "@sharetensor/core/ring";
 import { numel, type Shape } from "@sharetensor/core/shape";
 import type { Context } from "./runtime/context.ts";
 import { runParties } from "./runtime/run_parties.ts";
+import { slowDevice } from "./runtime/slow_device.ts";
 import { MESSAGE_HEADER_BYTES, SUB_HEADER_BYTES } from "./runtime/frame.ts";
 import type { SecretTensor } from "./secret_tensor.ts";
 
@@ -307,6 +310,22 @@ for (const n of [2, 3, 4]) {
       });
     }
   }
+}
+
+// Costs are not held here: work that shares a round on a fast device may take two.
+for (const n of [2, 3]) {
+  Deno.test(`conformance: semi2k, ${n} parties, Z_2^64, ttp, slow device downloads`, async (t) => {
+    for (const [i, c] of cases.entries()) {
+      const seeds = Array.from({ length: n }, (_, r) => 500 * n + 10 * i + r);
+      await t.step(`${c.name} (seeds ${seeds})`, async () => {
+        const res = await runParties(n, (ctx) => c.run(ctx), {
+          fracBits: 16,
+          device: (rank) => slowDevice({ seed: seeds[rank] }),
+        });
+        c.check(res.map((r) => r.out), 64, 16, n);
+      });
+    }
+  });
 }
 
 Deno.test("conformance: the cost targets at 2 parties in Z_2^64", async () => {
