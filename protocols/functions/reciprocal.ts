@@ -19,6 +19,8 @@
  * <= 2e-3 relative or 2 ulp (3.1e-5) absolute (outputs near 1e-4 have few significant bits).
  * Domain: |x| in [2^kmin, 2^(kmax+1)) of the range (default [2^-10, 2^21)); x = 0 and
  * values outside give wrong results that the protocol cannot see.
+ * The last product's raw value is 2^36 / |x|: for |x| near 2^-10 its 2-party truncation
+ * fails with probability ~2^-18 per element (~2^-27 for |x| >= 0.5).
  *
  * @example
  * ```ts

@@ -12,6 +12,8 @@
  * for both (measured 1.4e-3 for invSqrt, the last bit of outputs near 0.01; 4e-4 for sqrt). Domain: x in
  * [2^kmin, 2^(kmax+1)) of the range (default [2^-10, 2^21)); x <= 0 or values outside give
  * wrong results that the protocol cannot see.
+ * Near the top of the default range (x ~ 2^21) sqrt's last 2-party truncation fails with
+ * probability ~2^-19 per element (|value| 2^-64 of a raw value sqrt(x) 2^34).
  *
  * @example
  * ```ts
