@@ -61,6 +61,8 @@ export interface AccuracyOptions {
   points?: number;
   /** Only these `fn` names (prefix match). */
   only?: string[];
+  /** Called per function with the inputs and the signed errors (mpc - ref), for plots. */
+  onErrors?: (fn: string, inputs: Float64Array, errors: Float64Array) => void;
 }
 
 type Fn = (x: SecretTensor, ctx: Context) => Promise<SecretTensor>;
@@ -297,11 +299,14 @@ export async function measureAccuracy(opts: AccuracyOptions = {}): Promise<Accur
     const ref = c.ref(r.input);
     let abs = 0;
     let rel = 0;
+    const errs = new Float64Array(ref.length);
     for (let i = 0; i < ref.length; i++) {
-      const e = Math.abs(r.out[i] - ref[i]);
+      errs[i] = r.out[i] - ref[i];
+      const e = Math.abs(errs[i]);
       abs = Math.max(abs, e);
       if (Math.abs(ref[i]) >= 1 / 16) rel = Math.max(rel, e / Math.abs(ref[i]));
     }
+    opts.onErrors?.(c.fn, r.input, errs);
     const lo = c.inputs === "grid" || c.inputs === "log-grid"
       ? c.domain
       : [Math.min(...r.input), Math.max(...r.input)];
