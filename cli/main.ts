@@ -23,7 +23,8 @@ function buildMain(programArgs: string[]): CommandDef {
           description: "Run a small end-to-end example and print what happens",
         },
         async run() {
-          await demo();
+          const code = await demo();
+          if (code !== 0) throw new ExitError(code);
         },
       }),
       ...networkCommands(programArgs),
