@@ -54,7 +54,7 @@ export async function demo(): Promise<number> {
   const res = await launch({
     parties: 2,
     jobs: ["hello"],
-    onStdout: (_tag, line) => console.log(`   ${line}`),
+    onStdout: (tag, line) => console.log(`   [${tag}] ${line}`),
     onStderr: (_tag, line) => console.log(`   ${line}`),
   });
   console.log(res.code === 0 ? "demo done." : `demo failed (party ${res.firstFailure})`);
