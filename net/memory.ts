@@ -20,7 +20,7 @@
  * @module
  */
 import type { Transport, TransportStats } from "@sharetensor/core/transport";
-import { PeerClosedError } from "@sharetensor/core/errors";
+import { PeerClosedError, TimeoutError } from "@sharetensor/core/errors";
 
 /** Options of {@linkcode memoryNetwork}. */
 export interface MemoryNetworkOptions {
@@ -28,6 +28,12 @@ export interface MemoryNetworkOptions {
   latencyMs?: number;
   /** Per-link bandwidth in bytes per second (default unlimited). */
   bandwidthBytesPerSec?: number;
+  /**
+   * How long a receive waits for a peer's message before it rejects with a `TimeoutError`
+   * naming the peer (default 60000 ms; `Infinity` waits forever). Parties that run different
+   * programs stop with this error instead of hanging.
+   */
+  timeoutMs?: number;
 }
 
 interface Waiter {
@@ -53,11 +59,26 @@ class Link {
     else this.queue.push(msg);
   }
 
-  take(): Promise<Uint8Array> {
+  take(peer: number, timeoutMs: number): Promise<Uint8Array> {
     const m = this.queue.shift();
     if (m) return Promise.resolve(m);
     if (this.closed) return Promise.reject(this.closed);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      if (!Number.isFinite(timeoutMs)) {
+        this.waiters.push({ resolve, reject });
+        return;
+      }
+      const w: Waiter = {
+        resolve: (msg) => (clearTimeout(timer), resolve(msg)),
+        reject: (err) => (clearTimeout(timer), reject(err)),
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new TimeoutError(peer, timeoutMs, "a message"));
+      }, timeoutMs);
+      this.waiters.push(w);
+    });
   }
 
   close(err: Error): void {
@@ -143,7 +164,10 @@ class MemoryTransport implements Transport {
       this.#stats.bytesSent += msg.byteLength;
       this.net.send(this.rank, p, msg.slice());
     }
-    const got = await Promise.all(recvFrom.map((p) => this.net.links[p][this.rank].take()));
+    const wait = this.net.opts.timeoutMs ?? 60_000;
+    const got = await Promise.all(
+      recvFrom.map((p) => this.net.links[p][this.rank].take(p, wait)),
+    );
     const out = new Map<number, Uint8Array>();
     recvFrom.forEach((p, i) => {
       this.#stats.bytesReceived += got[i].byteLength;
@@ -180,6 +204,9 @@ class MemoryTransport implements Transport {
 export function memoryNetwork(n: number, opts: MemoryNetworkOptions = {}): Transport[] {
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`memoryNetwork needs n >= 1 parties, got ${n}`);
+  }
+  if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0)) {
+    throw new RangeError(`timeoutMs must be > 0, got ${opts.timeoutMs}`);
   }
   if (opts.latencyMs !== undefined && !(opts.latencyMs >= 0)) {
     throw new RangeError(`latencyMs must be >= 0, got ${opts.latencyMs}`);

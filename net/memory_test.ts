@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PeerClosedError } from "@sharetensor/core/errors";
+import { PeerClosedError, TimeoutError } from "@sharetensor/core/errors";
 import { memoryNetwork } from "./memory.ts";
 
 Deno.test("memory: one exchange is one round and counts bytes both ways", async () => {
@@ -67,4 +67,19 @@ Deno.test("memory: bad peers and sizes are RangeErrors", async () => {
   await assert.rejects(a.exchange(new Map(), [0]), RangeError);
   await a.close();
   await b.close();
+});
+
+Deno.test("memory: a receive that no peer answers rejects with a TimeoutError naming the peer", async () => {
+  const [t0, t1] = memoryNetwork(2, { timeoutMs: 50 });
+  await assert.rejects(
+    t0.exchange(new Map(), [1]),
+    (e: unknown) => e instanceof TimeoutError && e.peer === 1 && /50 ms/.test(e.message),
+  );
+  // A message that does arrive in time is delivered and clears its timer.
+  const got = t1.exchange(new Map(), [0]);
+  await t0.exchange(new Map([[1, new Uint8Array([7])]]), []);
+  assert.deepEqual([...(await got).get(0)!], [7]);
+  assert.throws(() => memoryNetwork(2, { timeoutMs: 0 }), RangeError);
+  await t0.close();
+  await t1.close();
 });
