@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: runs the workloads of shared/WORKLOADS.md as real parties (one OS
  * process each, plus the TTP, TCP on 127.0.0.1, through `cli/main.ts launch`) and writes
- * `bench/results/latest.json`, `latest.md` and `speedups.svg`. A workload that fails is
+ * `bench/results/latest.json`, `latest.md`, `speedups.svg` and a dated copy of the JSON
+ * (`bench/results/YYYY-MM-DD.json`). A workload that fails is
  * reported and the suite goes on; one whose ops do not exist yet is listed as pending.
  *
  * Options: `--only W1,W3`, `--parties 2,3`, `--dealer ttp|tfp-unsafe`, `--device cpu`,
@@ -193,7 +194,13 @@ async function writeReport(fresh: BenchRecord[]): Promise<BenchRecord[]> {
   await Deno.writeTextFile(`${RESULTS}latest.json`, JSON.stringify(all, null, 2) + "\n");
   await Deno.writeTextFile(`${RESULTS}latest.md`, renderMarkdown(all));
   await Deno.writeTextFile(`${RESULTS}speedups.svg`, renderSpeedupSvg(all));
-  console.log(`wrote ${RESULTS}latest.json, latest.md, speedups.svg`);
+  let dated = "";
+  if (fresh.length > 0) {
+    // A dated copy per day keeps the history: progress is read by comparing these files.
+    dated = `${new Date().toISOString().slice(0, 10)}.json`;
+    await Deno.writeTextFile(`${RESULTS}${dated}`, JSON.stringify(all, null, 2) + "\n");
+  }
+  console.log(`wrote ${RESULTS}latest.json, latest.md, speedups.svg${dated ? `, ${dated}` : ""}`);
   return fresh;
 }
 
