@@ -61,7 +61,10 @@ export interface BenchRecord {
   load_avg?: number;
 }
 
-const key = (r: BenchRecord) => `${r.id}|${r.parties}|${r.dealer}|${r.device}`;
+// Unencrypted runs are their own records: they must never replace an encrypted figure.
+const key = (r: BenchRecord) =>
+  `${r.id}|${r.parties}|${r.dealer}|${r.device}${r.links === "insecure" ? "|insecure" : ""}`;
+const dealerCell = (r: BenchRecord) => r.links === "insecure" ? `${r.dealer} (insecure)` : r.dealer;
 
 /**
  * `old` with every record of `fresh` put in (replacing the one with the same key), in
@@ -123,7 +126,7 @@ export function renderMarkdown(records: BenchRecord[]): string {
   for (const r of ok) {
     const c = r.crypten;
     lines.push(
-      `| ${r.id} | ${r.parties} | ${r.dealer} | ${r.device} | ${fmt(r.online_s)} | ${
+      `| ${r.id} | ${r.parties} | ${dealerCell(r)} | ${r.device} | ${fmt(r.online_s)} | ${
         fmt(c?.online_s)
       } | ${r.speedup_vs_crypten ? fmt(r.speedup_vs_crypten, 2) + "x" : "–"} | ${
         fmt(r.mb_sent_p0)

@@ -28,6 +28,13 @@ Deno.test("bench report: a partial run replaces only its own records, in workloa
   assert.equal(merged.find((r) => r.id === "W3")!.online_s, 1);
 });
 
+Deno.test("bench report: an unencrypted run never replaces the encrypted record", () => {
+  const enc = rec("W1", 2, { links: "chacha20-hmac-sha256", online_s: 0.3 });
+  const merged = mergeRecords([enc], [rec("W1", 2, { links: "insecure", online_s: 0.1 })]);
+  assert.deepEqual(merged.map((r) => r.online_s).sort(), [0.1, 0.3]);
+  assert.match(renderMarkdown(merged), /\| W1 \| 2 \| ttp \(insecure\) \|/);
+});
+
 Deno.test("bench report: markdown has our and CrypTen's figures; pending ones are listed", () => {
   const md = renderMarkdown([
     rec("W1", 2),
