@@ -16,6 +16,7 @@ import type { RingBuffer } from "../device.ts";
 import { RingTensor } from "../ring.ts";
 import { fmtShape } from "../shape.ts";
 import { asCpu, words } from "./check.ts";
+import { type Alloc, freshAlloc } from "./pool.ts";
 
 /** The shift kernels: left, arithmetic right (sign fill), logical right (zero fill). */
 export type ShiftOp = "shl" | "sar" | "shr";
@@ -38,10 +39,15 @@ function checkBitIndex(op: string, a: RingTensor, k: number): void {
  * console.log(shift("shl", RingTensor.fromBigInts([3n], [1], 32), 4).toBigInts()); // [48n]
  * ```
  */
-export function shift(op: ShiftOp, x: RingBuffer, k: number): RingTensor {
+export function shift(
+  op: ShiftOp,
+  x: RingBuffer,
+  k: number,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
   const a = asCpu(x, op);
   checkBitIndex(op, a, k);
-  const out = new RingTensor(a.ring, a.shape);
+  const out = alloc(a.ring, a.shape, false);
   const s = words(a), o = words(out);
   if (a.ring === 32) {
     if (op === "shl") { for (let i = 0; i < s.length; i++) o[i] = s[i] << k; }
@@ -58,7 +64,10 @@ export function shift(op: ShiftOp, x: RingBuffer, k: number): RingTensor {
         o[i] = s[i] << k;
       }
     } else {
-      for (let i = 0; i < s.length; i += 2) o[i + 1] = s[i] << (k - 32);
+      for (let i = 0; i < s.length; i += 2) {
+        o[i + 1] = s[i] << (k - 32);
+        o[i] = 0;
+      }
     }
   } else {
     const arith = op === "sar";
@@ -89,10 +98,10 @@ export function shift(op: ShiftOp, x: RingBuffer, k: number): RingTensor {
  * console.log(bit(RingTensor.fromBigInts([-1n, 2n], [2]), 63).toBigInts()); // [1n, 0n]
  * ```
  */
-export function bit(x: RingBuffer, k: number): RingTensor {
+export function bit(x: RingBuffer, k: number, alloc: Alloc = freshAlloc): RingTensor {
   const a = asCpu(x, "bit");
   checkBitIndex("bit", a, k);
-  const out = new RingTensor(a.ring, a.shape);
+  const out = alloc(a.ring, a.shape, a.ring === 64);
   const s = words(a), o = words(out);
   const w = a.ring === 64 ? 2 : 1;
   const off = k >= 32 ? 1 : 0, kk = k & 31;

@@ -26,6 +26,7 @@ import { type RingData, RingTensor } from "../ring.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, stridesOf } from "../shape.ts";
 import { asCpu, asCpuPair } from "./check.ts";
 import { expand } from "./layout.ts";
+import { type Alloc, freshAlloc } from "./pool.ts";
 import { collapse } from "./strided.ts";
 
 /** The broadcasting elementwise binary ops. */
@@ -175,7 +176,12 @@ const BCAST32: Record<BinaryOp, Bcast<U32>> = {
  * console.log(binary("mul", a, a).toBigInts()); // [9n]
  * ```
  */
-export function binary(op: BinaryOp, x: RingBuffer, y: RingBuffer): RingTensor {
+export function binary(
+  op: BinaryOp,
+  x: RingBuffer,
+  y: RingBuffer,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
   const [a, b] = asCpuPair(x, y, op);
   let shape: number[];
   try {
@@ -186,7 +192,7 @@ export function binary(op: BinaryOp, x: RingBuffer, y: RingBuffer): RingTensor {
       { cause: e },
     );
   }
-  const out = new RingTensor(a.ring, shape);
+  const out = alloc(a.ring, shape, false);
   if (out.size === 0) return out;
   const row = (a.ring === 64 ? ROWS64[op] : ROWS32[op]) as Row<RingData>;
   const os = stridesOf(shape);
@@ -235,9 +241,9 @@ export function binary(op: BinaryOp, x: RingBuffer, y: RingBuffer): RingTensor {
  * console.log(neg(RingTensor.fromBigInts([1n], [1])).toBigInts(true)); // [-1n]
  * ```
  */
-export function neg(x: RingBuffer): RingTensor {
+export function neg(x: RingBuffer, alloc: Alloc = freshAlloc): RingTensor {
   const a = asCpu(x, "neg");
-  const out = new RingTensor(a.ring, a.shape);
+  const out = alloc(a.ring, a.shape, false);
   const n = a.size;
   if (a.data instanceof BigUint64Array) {
     const s = a.data, o = out.data as B64;
@@ -259,9 +265,9 @@ export function neg(x: RingBuffer): RingTensor {
  * console.log(not(RingTensor.fromBigInts([0n], [1], 32)).toBigInts()); // [4294967295n]
  * ```
  */
-export function not(x: RingBuffer): RingTensor {
+export function not(x: RingBuffer, alloc: Alloc = freshAlloc): RingTensor {
   const a = asCpu(x, "not");
-  const out = new RingTensor(a.ring, a.shape);
+  const out = alloc(a.ring, a.shape, false);
   // Word by word: the same bits in both rings, and no BigInt on the way.
   const s = a.data instanceof BigUint64Array
     ? new Uint32Array(a.data.buffer, a.data.byteOffset, a.size * 2)
@@ -283,10 +289,10 @@ export function not(x: RingBuffer): RingTensor {
  * console.log(mulScalar(RingTensor.fromBigInts([3n], [1]), -2n).toBigInts(true)); // [-6n]
  * ```
  */
-export function mulScalar(x: RingBuffer, c: bigint): RingTensor {
+export function mulScalar(x: RingBuffer, c: bigint, alloc: Alloc = freshAlloc): RingTensor {
   const a = asCpu(x, "mulScalar");
   if (typeof c !== "bigint") throw new TypeError(`mulScalar: c must be a bigint, got ${typeof c}`);
-  const out = new RingTensor(a.ring, a.shape);
+  const out = alloc(a.ring, a.shape, false);
   const n = a.size;
   if (a.data instanceof BigUint64Array) {
     const s = a.data, o = out.data as B64;

@@ -20,6 +20,7 @@ import { type RingData, RingTensor } from "../ring.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, numel, stridesOf } from "../shape.ts";
 import { asCpuPair } from "./check.ts";
 import { gemm } from "./gemm.ts";
+import { type Alloc, freshAlloc } from "./pool.ts";
 
 /**
  * `a @ b` mod 2^ring (PyTorch `matmul`). `TypeError` naming both shapes for a scalar
@@ -33,7 +34,7 @@ import { gemm } from "./gemm.ts";
  * console.log(matmul(v, v).shape, matmul(v, v).toBigInts()); // [] [5n]
  * ```
  */
-export function matmul(x: RingBuffer, y: RingBuffer): RingTensor {
+export function matmul(x: RingBuffer, y: RingBuffer, alloc: Alloc = freshAlloc): RingTensor {
   const [a, b] = asCpuPair(x, y, "matmul");
   const bad = (why: string, cause?: unknown) =>
     new TypeError(`matmul: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}: ${why}`, { cause });
@@ -53,7 +54,7 @@ export function matmul(x: RingBuffer, y: RingBuffer): RingTensor {
   const shape = [...batch];
   if (a.rank > 1) shape.push(m);
   if (b.rank > 1) shape.push(n);
-  const out = new RingTensor(a.ring, shape);
+  const out = alloc(a.ring, shape, true);
   const nb = numel(batch);
   if (out.size === 0) return out;
   if (bBatch.length === 0) {

@@ -32,6 +32,7 @@ import { conv1d, conv2d } from "./conv.ts";
 import { binary, mulScalar, neg, not } from "./elementwise.ts";
 import * as layout from "./layout.ts";
 import { matmul } from "./matmul.ts";
+import { type Alloc, BufferPool, type BufferPoolOptions } from "./pool.ts";
 import { sum } from "./reduce.ts";
 
 /**
@@ -48,6 +49,16 @@ import { sum } from "./reduce.ts";
 export class CpuDevice implements Device {
   /** Always `"cpu"`. */
   readonly name = "cpu";
+  /** Where kernel outputs come from and disposed buffers go back to. */
+  readonly pool: BufferPool;
+  readonly #alloc: Alloc;
+
+  /** A device with its own buffer pool (`pool` options; see {@linkcode BufferPool}). */
+  constructor(opts: { pool?: BufferPoolOptions } = {}) {
+    const pool = new BufferPool(opts.pool);
+    this.pool = pool;
+    this.#alloc = (ring, shape, zero) => pool.alloc(ring, shape, zero);
+  }
 
   /** A copy of `t` owned by the device. */
   upload(t: RingTensor): RingTensor {
@@ -58,7 +69,9 @@ export class CpuDevice implements Device {
         }`,
       );
     }
-    return t.clone();
+    const out = this.#alloc(t.ring, t.shape, false);
+    (out.data as Uint32Array).set(t.data as Uint32Array);
+    return out;
   }
   /** A copy of `b` on the host (resolved at once). */
   download(b: RingBuffer): Promise<RingTensor> {
@@ -72,16 +85,19 @@ export class CpuDevice implements Device {
   read(b: RingBuffer): RingTensor {
     return asCpu(b, "read");
   }
-  /** Nothing to do: the garbage collector reclaims host memory. */
+  /**
+   * Gives `b`'s storage back to the pool when the device allocated it (no-op otherwise and
+   * on a second call). `b` must not be used afterwards.
+   */
   dispose(b: RingBuffer): void {
-    asCpu(b, "dispose");
+    this.pool.release(asCpu(b, "dispose"));
   }
 
   /** Zero tensor. */
   zeros(shape: Shape, ring: Ring): RingTensor {
     checkShape(shape, "zeros");
     assertRing(ring);
-    return new RingTensor(ring, shape);
+    return this.#alloc(ring, shape, true);
   }
   /** Every element `v mod 2^ring`. */
   fill(shape: Shape, ring: Ring, v: bigint): RingTensor {
@@ -94,27 +110,27 @@ export class CpuDevice implements Device {
 
   /** a + b, broadcasting. */
   add(a: RingBuffer, b: RingBuffer): RingTensor {
-    return binary("add", a, b);
+    return binary("add", a, b, this.#alloc);
   }
   /** a - b, broadcasting. */
   sub(a: RingBuffer, b: RingBuffer): RingTensor {
-    return binary("sub", a, b);
+    return binary("sub", a, b, this.#alloc);
   }
   /** -a. */
   neg(a: RingBuffer): RingTensor {
-    return neg(a);
+    return neg(a, this.#alloc);
   }
   /** a * b elementwise, broadcasting. */
   mul(a: RingBuffer, b: RingBuffer): RingTensor {
-    return binary("mul", a, b);
+    return binary("mul", a, b, this.#alloc);
   }
   /** a * c for a public scalar c. */
   mulScalar(a: RingBuffer, c: bigint): RingTensor {
-    return mulScalar(a, c);
+    return mulScalar(a, c, this.#alloc);
   }
   /** PyTorch `matmul` mod 2^ring. */
   matmul(a: RingBuffer, b: RingBuffer): RingTensor {
-    return matmul(a, b);
+    return matmul(a, b, this.#alloc);
   }
   /** conv1d of x [N, C, L] with w [O, C/groups, K]. */
   conv1d(x: RingBuffer, w: RingBuffer, opts?: ConvOptions): RingTensor {
@@ -131,35 +147,35 @@ export class CpuDevice implements Device {
 
   /** a << k. */
   shl(a: RingBuffer, k: number): RingTensor {
-    return shift("shl", a, k);
+    return shift("shl", a, k, this.#alloc);
   }
   /** Arithmetic a >> k. */
   sar(a: RingBuffer, k: number): RingTensor {
-    return shift("sar", a, k);
+    return shift("sar", a, k, this.#alloc);
   }
   /** Logical a >> k. */
   shr(a: RingBuffer, k: number): RingTensor {
-    return shift("shr", a, k);
+    return shift("shr", a, k, this.#alloc);
   }
   /** Bitwise and, broadcasting. */
   and(a: RingBuffer, b: RingBuffer): RingTensor {
-    return binary("and", a, b);
+    return binary("and", a, b, this.#alloc);
   }
   /** Bitwise or, broadcasting. */
   or(a: RingBuffer, b: RingBuffer): RingTensor {
-    return binary("or", a, b);
+    return binary("or", a, b, this.#alloc);
   }
   /** Bitwise xor, broadcasting. */
   xor(a: RingBuffer, b: RingBuffer): RingTensor {
-    return binary("xor", a, b);
+    return binary("xor", a, b, this.#alloc);
   }
   /** Bitwise not. */
   not(a: RingBuffer): RingTensor {
-    return not(a);
+    return not(a, this.#alloc);
   }
   /** Bit k as 0 or 1. */
   bit(a: RingBuffer, k: number): RingTensor {
-    return bit(a, k);
+    return bit(a, k, this.#alloc);
   }
 
   /** Copy with a new shape of equal size (one dim may be -1). */
@@ -200,8 +216,20 @@ export class CpuDevice implements Device {
   }
 }
 
+function poisonFromEnv(): boolean {
+  const name = "SHARETENSOR_POOL_POISON";
+  try {
+    const d = globalThis.Deno;
+    if (d?.permissions.querySync({ name: "env", variable: name }).state !== "granted") return false;
+    return d.env.get(name) === "1";
+  } catch {
+    return false; // no env permission
+  }
+}
+
 /**
- * The shared CPU device (stateless, so one instance serves every context).
+ * The shared CPU device (one instance serves every context; its pool poisons disposed
+ * buffers when the environment variable `SHARETENSOR_POOL_POISON` is `1`).
  *
  * @example
  * ```ts
@@ -209,4 +237,4 @@ export class CpuDevice implements Device {
  * console.log(cpu.name); // "cpu"
  * ```
  */
-export const cpu: CpuDevice = new CpuDevice();
+export const cpu: CpuDevice = new CpuDevice({ pool: { poison: poisonFromEnv() } });
