@@ -67,6 +67,19 @@ export interface Device {
   neg(a: RingBuffer): RingBuffer;
   /** a * b elementwise, broadcasting. */
   mul(a: RingBuffer, b: RingBuffer): RingBuffer;
+  /**
+   * Optional fused finish of an elementwise Beaver product, all operands of one shape:
+   * `c + e*b + a*f`, plus `e*f` when `withEf` (one pass instead of six kernels). Callers
+   * fall back to `mul` and `add` on devices without it.
+   */
+  beaverMul?(
+    a: RingBuffer,
+    b: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    f: RingBuffer,
+    withEf: boolean,
+  ): RingBuffer;
   /** a * c for a public scalar c (taken mod 2^ring). */
   mulScalar(a: RingBuffer, c: bigint): RingBuffer;
   /** Batched matrix product [..., m, k] @ [..., k, n], batch dims broadcast; 1-d operands as in PyTorch. */

@@ -26,6 +26,7 @@
 import type { ConvOptions, Device, RingBuffer } from "../device.ts";
 import { assertRing, type Ring, RingTensor } from "../ring.ts";
 import type { Shape } from "../shape.ts";
+import { beaverMul } from "./beaver_mul.ts";
 import { bit, shift } from "./bitwise.ts";
 import { asCpu, checkShape } from "./check.ts";
 import { conv1d, conv2d } from "./conv.ts";
@@ -123,6 +124,17 @@ export class CpuDevice implements Device {
   /** a * b elementwise, broadcasting. */
   mul(a: RingBuffer, b: RingBuffer): RingTensor {
     return binary("mul", a, b, this.#alloc);
+  }
+  /** Fused Beaver finish `c + e*b + a*f (+ e*f)` over equal shapes. */
+  beaverMul(
+    a: RingBuffer,
+    b: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    f: RingBuffer,
+    withEf: boolean,
+  ): RingTensor {
+    return beaverMul(a, b, c, e, f, withEf, this.#alloc);
   }
   /** a * c for a public scalar c. */
   mulScalar(a: RingBuffer, c: bigint): RingTensor {
@@ -228,8 +240,9 @@ function poisonFromEnv(): boolean {
 }
 
 /**
- * The shared CPU device (one instance serves every context; its pool poisons disposed
- * buffers when the environment variable `SHARETENSOR_POOL_POISON` is `1`).
+ * The shared CPU device (one instance serves every context; when the environment variable
+ * `SHARETENSOR_POOL_POISON` is `1`, its pool takes buffers of every size and poisons them on
+ * dispose).
  *
  * @example
  * ```ts
@@ -237,4 +250,6 @@ function poisonFromEnv(): boolean {
  * console.log(cpu.name); // "cpu"
  * ```
  */
-export const cpu: CpuDevice = new CpuDevice({ pool: { poison: poisonFromEnv() } });
+export const cpu: CpuDevice = new CpuDevice({
+  pool: poisonFromEnv() ? { poison: true, minBytes: 0 } : {},
+});

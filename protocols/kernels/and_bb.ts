@@ -21,6 +21,7 @@ import { fmtShape, sameShape } from "@sharetensor/core/shape";
 import type { KernelConfig } from "../kernel.ts";
 import { openAll } from "../runtime/open.ts";
 import { SecretTensor } from "../secret_tensor.ts";
+import { disposeTemps } from "./beaver.ts";
 
 /**
  * The kernel: `run(op, x, y)` -> x & y.
@@ -44,9 +45,18 @@ export const andBB: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
     const { ctx } = op;
     const d = ctx.device;
     const t = await ctx.dealer.andTriple(op.dealerKey(), x.shape, ctx.ring);
-    const [e, f] = await openAll(op, [d.xor(x.buf, t.a), d.xor(y.buf, t.b)], "binary");
-    let z = d.xor(t.c, d.xor(d.and(e, t.b), d.and(t.a, f)));
-    if (ctx.rank === 0) z = d.xor(z, d.and(e, f));
+    const masked = [d.xor(x.buf, t.a), d.xor(y.buf, t.b)];
+    const [e, f] = await openAll(op, masked, "binary");
+    disposeTemps(d, masked, [e, f]);
+    const eb = d.and(e, t.b), af = d.and(t.a, f), s = d.xor(eb, af);
+    let z = d.xor(t.c, s);
+    const temps = [eb, af, s];
+    if (ctx.rank === 0) {
+      const ef = d.and(e, f), z0 = z;
+      z = d.xor(z0, ef);
+      temps.push(ef, z0);
+    }
+    disposeTemps(d, [...temps, e, f]);
     return new SecretTensor(ctx, "binary", z, 0);
   },
 };

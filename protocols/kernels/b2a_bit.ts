@@ -23,6 +23,7 @@ import { peersOf } from "../runtime/open.ts";
 import { adopt, hostView } from "../runtime/host.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
+import { disposeTemps } from "./beaver.ts";
 
 /**
  * The kernel: `run(op, x)` -> arithmetic share of (x & 1).
@@ -43,7 +44,9 @@ export const b2aBit: KernelConfig<[SecretTensor], SecretTensor> = {
     const { ctx } = op;
     const d = ctx.device;
     const r = await ctx.dealer.randBits(op.dealerKey(), x.shape, ctx.ring);
-    const mine = await hostView(d, d.xor(d.bit(x.buf, 0), r.binary));
+    const lsb = d.bit(x.buf, 0), masked = d.xor(lsb, r.binary);
+    d.dispose(lsb);
+    const mine = await hostView(d, masked);
     const peers = peersOf(ctx.rank, ctx.size);
     const bits = packBits(mine);
     const got = await op.exchange(
@@ -52,11 +55,22 @@ export const b2aBit: KernelConfig<[SecretTensor], SecretTensor> = {
       shapeHash(ctx.ring, [x.shape]),
     );
     let c = d.upload(mine);
-    for (const p of peers) c = d.xor(c, adopt(d, unpackBits(got.get(p)!, x.shape, ctx.ring)));
+    d.dispose(masked); // `mine` may be its storage: copied just above
+    for (const p of peers) {
+      const theirs = adopt(d, unpackBits(got.get(p)!, x.shape, ctx.ring)), c0 = c;
+      c = d.xor(c0, theirs);
+      disposeTemps(d, [c0, theirs]);
+    }
     // z = r (1 - 2c) + c (party 0)
-    const oneMinus2c = d.sub(d.fill(x.shape, ctx.ring, 1n), d.mulScalar(c, 2n));
+    const one = d.fill(x.shape, ctx.ring, 1n), c2 = d.mulScalar(c, 2n);
+    const oneMinus2c = d.sub(one, c2);
     let z = d.mul(r.arith, oneMinus2c);
-    if (ctx.rank === 0) z = d.add(z, c);
+    const temps = [one, c2, oneMinus2c];
+    if (ctx.rank === 0) {
+      temps.push(z);
+      z = d.add(z, c);
+    }
+    disposeTemps(d, [...temps, c]);
     return new SecretTensor(ctx, "arithmetic", z, 0);
   },
 };

@@ -11,7 +11,8 @@
  * ```
  * @module
  */
-import type { RingBuffer } from "@sharetensor/core/device";
+import type { Device, RingBuffer } from "@sharetensor/core/device";
+import { sameShape } from "@sharetensor/core/shape";
 import type { Op } from "../runtime/op.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 import { truncBytes, truncRounds, truncShare } from "./trunc_a.ts";
@@ -56,9 +57,61 @@ export function beaverCombine(
   t: { a: RingBuffer; b: RingBuffer; c: RingBuffer },
 ): RingBuffer {
   const d = op.ctx.device;
-  let z = d.add(t.c, d.add(prod(e, t.b), prod(t.a, f)));
-  if (op.ctx.rank === 0) z = d.add(z, prod(e, f));
-  return z;
+  const eb = prod(e, t.b), af = prod(t.a, f);
+  let z = d.add(eb, af);
+  d.dispose(eb);
+  d.dispose(af);
+  if (op.ctx.rank === 0) {
+    const ef = prod(e, f), z0 = z;
+    z = d.add(z0, ef);
+    d.dispose(ef);
+    d.dispose(z0);
+  }
+  const out = d.add(t.c, z);
+  d.dispose(z);
+  return out;
+}
+
+/**
+ * {@linkcode beaverCombine} for the elementwise product: one fused device pass
+ * (`Device.beaverMul`) when the device has it and every operand has one shape, the separate
+ * kernels otherwise.
+ *
+ * @example
+ * ```ts
+ * import { beaverCombineMul } from "./beaver.ts";
+ * console.log(typeof beaverCombineMul);
+ * ```
+ */
+export function beaverCombineMul(
+  op: Op,
+  e: RingBuffer,
+  f: RingBuffer,
+  t: { a: RingBuffer; b: RingBuffer; c: RingBuffer },
+): RingBuffer {
+  const d = op.ctx.device;
+  const same = [t.a, t.b, t.c, f].every((b) => sameShape(b.shape, e.shape));
+  if (d.beaverMul && same) return d.beaverMul(t.a, t.b, t.c, e, f, op.ctx.rank === 0);
+  return beaverCombine(op, (u, v) => d.mul(u, v), e, f, t);
+}
+
+/**
+ * Disposes the buffers in `temps` that the kernel created and no longer needs, skipping
+ * any that is also in `keep` (the same handle returned as a result, say).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from "@sharetensor/core/cpu";
+ * import { disposeTemps } from "./beaver.ts";
+ * disposeTemps(cpu, [cpu.zeros([2], 64)]);
+ * ```
+ */
+export function disposeTemps(
+  d: Device,
+  temps: readonly RingBuffer[],
+  keep: readonly RingBuffer[] = [],
+): void {
+  for (const t of temps) if (!keep.includes(t)) d.dispose(t);
 }
 
 /**
@@ -78,6 +131,7 @@ export async function finishProduct(
 ): Promise<SecretTensor> {
   const { fracBits, drop } = productFracBits(op.ctx.fracBits, fx, fy);
   const buf = drop > 0 ? await truncShare(op, z, drop) : z;
+  if (buf !== z) op.ctx.device.dispose(z);
   return new SecretTensor(op.ctx, "arithmetic", buf, fracBits);
 }
 

@@ -22,7 +22,13 @@ import type { KernelConfig } from "../kernel.ts";
 import { openAll } from "../runtime/open.ts";
 import { convShape } from "../runtime/shapes.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
-import { beaverCombine, finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
+import {
+  beaverCombine,
+  disposeTemps,
+  finishProduct,
+  productTruncBytes,
+  productTruncRounds,
+} from "./beaver.ts";
 import { hasMask, maskOf } from "./fixed_mask.ts";
 
 function convKernel(
@@ -63,16 +69,20 @@ function convKernel(
         const extra = JSON.stringify(opts);
         let e, f;
         if (fresh) {
-          [e, f] = await openAll(op, [ex, d.sub(w.buf, t.b)], "arithmetic", `fresh|${extra}`);
-          entry.resolve(f);
+          const fw = d.sub(w.buf, t.b);
+          [e, f] = await openAll(op, [ex, fw], "arithmetic", `fresh|${extra}`);
+          entry.resolve(f); // cached: never disposed here
+          disposeTemps(d, [ex, fw], [e, f]);
         } else {
           [e] = await openAll(op, [ex], "arithmetic", `cached|${extra}`);
+          disposeTemps(d, [ex], [e]);
           f = await entry.opened;
         }
         const conv = nd === 1
           ? (u: typeof e, v: typeof e) => d.conv1d(u, v, opts)
           : (u: typeof e, v: typeof e) => d.conv2d(u, v, opts);
         const z = beaverCombine(op, conv, e, f, t);
+        d.dispose(e);
         return await finishProduct(op, z, x.fracBits, w.fracBits);
       } catch (err) {
         if (fresh) entry.reject(err);

@@ -20,7 +20,13 @@ import type { KernelConfig } from "../kernel.ts";
 import { openAll } from "../runtime/open.ts";
 import { matmulShape } from "../runtime/shapes.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
-import { beaverCombine, finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
+import {
+  beaverCombine,
+  disposeTemps,
+  finishProduct,
+  productTruncBytes,
+  productTruncRounds,
+} from "./beaver.ts";
 import { hasMask, maskOf } from "./fixed_mask.ts";
 
 /**
@@ -64,13 +70,17 @@ export const matmulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> 
       const ex = d.sub(x.buf, t.a);
       let e, f;
       if (fresh) {
-        [e, f] = await openAll(op, [ex, d.sub(y.buf, t.b)], "arithmetic", "fresh");
-        entry.resolve(f);
+        const fy = d.sub(y.buf, t.b);
+        [e, f] = await openAll(op, [ex, fy], "arithmetic", "fresh");
+        entry.resolve(f); // cached: never disposed here
+        disposeTemps(d, [ex, fy], [e, f]);
       } else {
         [e] = await openAll(op, [ex], "arithmetic", "cached");
+        disposeTemps(d, [ex], [e]);
         f = await entry.opened;
       }
       const z = beaverCombine(op, (u, v) => d.matmul(u, v), e, f, t);
+      d.dispose(e);
       return await finishProduct(op, z, x.fracBits, y.fracBits);
     } catch (err) {
       if (fresh) entry.reject(err);

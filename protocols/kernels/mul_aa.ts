@@ -21,7 +21,13 @@ import { broadcastShapes, numel } from "@sharetensor/core/shape";
 import type { KernelConfig } from "../kernel.ts";
 import { openAll } from "../runtime/open.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
-import { beaverCombine, finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
+import {
+  beaverCombineMul,
+  disposeTemps,
+  finishProduct,
+  productTruncBytes,
+  productTruncRounds,
+} from "./beaver.ts";
 
 /**
  * The kernel: `run(op, x, y)` -> x * y.
@@ -53,8 +59,11 @@ export const mulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
     const d = ctx.device;
     broadcastShapes(x.shape, y.shape); // TypeError before any message
     const t = await ctx.dealer.mulTriple(op.dealerKey(), x.shape, y.shape, ctx.ring);
-    const [e, f] = await openAll(op, [d.sub(x.buf, t.a), d.sub(y.buf, t.b)], "arithmetic");
-    const z = beaverCombine(op, (u, v) => d.mul(u, v), e, f, t);
+    const masked = [d.sub(x.buf, t.a), d.sub(y.buf, t.b)];
+    const [e, f] = await openAll(op, masked, "arithmetic");
+    disposeTemps(d, masked, [e, f]);
+    const z = beaverCombineMul(op, e, f, t);
+    disposeTemps(d, [e, f]);
     return await finishProduct(op, z, x.fracBits, y.fracBits);
   },
 };

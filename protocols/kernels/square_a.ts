@@ -16,7 +16,13 @@
 import type { KernelConfig } from "../kernel.ts";
 import { openAll } from "../runtime/open.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
-import { finishProduct, productTruncBytes, productTruncRounds } from "./beaver.ts";
+import {
+  beaverCombineMul,
+  disposeTemps,
+  finishProduct,
+  productTruncBytes,
+  productTruncRounds,
+} from "./beaver.ts";
 
 /**
  * The kernel: `run(op, x)` -> x * x.
@@ -40,9 +46,12 @@ export const squareA: KernelConfig<[SecretTensor], SecretTensor> = {
     const { ctx } = op;
     const d = ctx.device;
     const { a, c } = await ctx.dealer.squarePair(op.dealerKey(), x.shape, ctx.ring);
-    const [e] = await openAll(op, [d.sub(x.buf, a)], "arithmetic");
-    let z = d.add(c, d.mulScalar(d.mul(e, a), 2n));
-    if (ctx.rank === 0) z = d.add(z, d.mul(e, e));
+    const masked = d.sub(x.buf, a);
+    const [e] = await openAll(op, [masked], "arithmetic");
+    disposeTemps(d, [masked], [e]);
+    // z = c + 2 e a (+ e e on party 0): the Beaver finish with b = a and f = e.
+    const z = beaverCombineMul(op, e, e, { a, b: a, c });
+    d.dispose(e);
     return await finishProduct(op, z, x.fracBits, x.fracBits);
   },
 };

@@ -49,7 +49,12 @@ import { SecretTensor } from "../secret_tensor.ts";
 export function truncLocal(ctx: Context, buf: RingBuffer, d: number): RingBuffer {
   const dev = ctx.device;
   if (d === 0) return buf;
-  return ctx.rank === 0 ? dev.sar(buf, d) : dev.neg(dev.sar(dev.neg(buf), d));
+  if (ctx.rank === 0) return dev.sar(buf, d);
+  const n = dev.neg(buf), s = dev.sar(n, d);
+  dev.dispose(n);
+  const out = dev.neg(s);
+  dev.dispose(s);
+  return out;
 }
 
 /**
@@ -67,8 +72,18 @@ export async function truncShare(op: Op, buf: RingBuffer, d: number): Promise<Ri
   if (ctx.size === 2) return truncLocal(ctx, buf, d);
   const dev = ctx.device;
   const { r, rShift } = await ctx.dealer.truncPair(op.dealerKey(), buf.shape, ctx.ring, d);
-  const c = await openTo(op, [dev.sub(buf, r)], 0, "arithmetic", `trunc${d}`);
-  return c ? dev.add(rShift, dev.sar(c[0], d)) : rShift;
+  const masked = dev.sub(buf, r);
+  const c = await openTo(op, [masked], 0, "arithmetic", `trunc${d}`);
+  if (!c) {
+    dev.dispose(masked);
+    return rShift;
+  }
+  const cs = dev.sar(c[0], d);
+  if (c[0] !== masked) dev.dispose(c[0]);
+  dev.dispose(masked);
+  const out = dev.add(rShift, cs);
+  dev.dispose(cs);
+  return out;
 }
 
 /**
