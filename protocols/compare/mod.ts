@@ -14,6 +14,7 @@ import "./methods.ts";
 import type { KernelConfig } from "../kernel.ts";
 import { a2b } from "./a2b.ts";
 import { b2a } from "./b2a.ts";
+import { b2aBits } from "./b2a_bits.ts";
 import { eqzA, gezA, ltzA, nezA, signA } from "./cmp_a.ts";
 import { maxA } from "./max_a.ts";
 import { maxPool2dA } from "./max_pool.ts";
@@ -25,6 +26,7 @@ import { whereB } from "./where_b.ts";
 export const compareKernels: readonly KernelConfig[] = [
   a2b,
   b2a,
+  b2aBits,
   msbA,
   ltzA,
   gezA,
@@ -44,3 +46,4 @@ export { type MaxPoolOptions } from "./max_pool.ts";
 export { msbCost } from "./msb_a.ts";
 export { eqzCost } from "./eqz_a.ts";
 export { a2bCost } from "./a2b.ts";
+export { b2aBitsBytes } from "./b2a_bits.ts";
