@@ -18,19 +18,20 @@ import type { RingTensor } from "../ring.ts";
 import { fmtShape, sameShape } from "../shape.ts";
 import { asCpu } from "./check.ts";
 import { type Alloc, freshAlloc } from "./pool.ts";
+import { WARM_CALLS, WARM_SIZE, warmArrays, warmOnce } from "./warm.ts";
 
 type B64 = BigUint64Array;
 type U32 = Uint32Array;
 
-function fused64(o: B64, a: B64, b: B64, c: B64, e: B64, f: B64, n: number, ef: boolean): void {
-  if (ef) {
-    for (let i = 0; i < n; i++) {
-      o[i] = BigInt.asUintN(64, c[i] + e[i] * (b[i] + f[i]) + a[i] * f[i]);
-    }
-  } else {
-    for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + e[i] * b[i] + a[i] * f[i]);
-  }
-}
+type Loop64 = (o: B64, a: B64, b: B64, c: B64, e: B64, f: B64, n: number) => void;
+
+const fusedEf64: Loop64 = (o, a, b, c, e, f, n) => {
+  for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + e[i] * (b[i] + f[i]) + a[i] * f[i]);
+};
+
+const fused64: Loop64 = (o, a, b, c, e, f, n) => {
+  for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + e[i] * b[i] + a[i] * f[i]);
+};
 
 function fused32(o: U32, a: U32, b: U32, c: U32, e: U32, f: U32, n: number, ef: boolean): void {
   if (ef) {
@@ -73,16 +74,12 @@ export function beaverMul(
   const out = alloc(t0.ring, t0.shape, false);
   const [da, db, dc, de, df] = ts.map((t) => t.data);
   if (t0.ring === 64) {
-    fused64(
-      out.data as B64,
-      da as B64,
-      db as B64,
-      dc as B64,
-      de as B64,
-      df as B64,
-      out.size,
-      withEf,
-    );
+    const loop = withEf ? fusedEf64 : fused64;
+    warmOnce(loop, () => {
+      const w = warmArrays(6);
+      for (let k = 0; k < WARM_CALLS; k++) loop(w[0], w[1], w[2], w[3], w[4], w[5], WARM_SIZE);
+    });
+    loop(out.data as B64, da as B64, db as B64, dc as B64, de as B64, df as B64, out.size);
   } else {
     fused32(
       out.data as U32,

@@ -27,6 +27,7 @@ import { broadcastShapes, broadcastStrides, fmtShape, stridesOf } from "../shape
 import { asCpu, asCpuPair } from "./check.ts";
 import { expand } from "./layout.ts";
 import { type Alloc, freshAlloc } from "./pool.ts";
+import { WARM_CALLS, WARM_SIZE, warmArrays, warmOnce } from "./warm.ts";
 import { collapse } from "./strided.ts";
 
 /** The broadcasting elementwise binary ops. */
@@ -195,6 +196,12 @@ export function binary(
   const out = alloc(a.ring, shape, false);
   if (out.size === 0) return out;
   const row = (a.ring === 64 ? ROWS64[op] : ROWS32[op]) as Row<RingData>;
+  if (a.ring === 64) {
+    warmOnce(row, () => {
+      const [o, u, v] = warmArrays(3);
+      for (let k = 0; k < WARM_CALLS; k++) row(o, u, v, WARM_SIZE);
+    });
+  }
   const os = stridesOf(shape);
   const c = collapse(shape, [
     os,
@@ -212,6 +219,12 @@ export function binary(
     const two = c.shape.length === 2;
     const [, as, bs] = c.strides;
     const bc = (a.ring === 64 ? BCAST64[op] : BCAST32[op]) as Bcast<RingData>;
+    if (a.ring === 64) {
+      warmOnce(bc, () => {
+        const [o, u, v] = warmArrays(3);
+        for (let k = 0; k < WARM_CALLS; k++) bc(o, u, v, 16, 16, 16, 1, k & 1 ? 0 : 16, 1);
+      });
+    }
     bc(
       out.data,
       a.data,
@@ -231,6 +244,14 @@ export function binary(
   return out;
 }
 
+function neg64(o: B64, s: B64, n: number): void {
+  for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, -s[i]);
+}
+
+function scale64(o: B64, s: B64, cs: B64, n: number): void {
+  for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, s[i] * cs[0]);
+}
+
 /**
  * `-a` mod 2^ring.
  *
@@ -246,8 +267,11 @@ export function neg(x: RingBuffer, alloc: Alloc = freshAlloc): RingTensor {
   const out = alloc(a.ring, a.shape, false);
   const n = a.size;
   if (a.data instanceof BigUint64Array) {
-    const s = a.data, o = out.data as B64;
-    for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, -s[i]);
+    warmOnce(neg64, () => {
+      const [o, u] = warmArrays(2);
+      for (let k = 0; k < WARM_CALLS; k++) neg64(o, u, WARM_SIZE);
+    });
+    neg64(out.data as B64, a.data, n);
   } else {
     const s = a.data, o = out.data as U32;
     for (let i = 0; i < n; i++) o[i] = -s[i];
@@ -295,10 +319,12 @@ export function mulScalar(x: RingBuffer, c: bigint, alloc: Alloc = freshAlloc): 
   const out = alloc(a.ring, a.shape, false);
   const n = a.size;
   if (a.data instanceof BigUint64Array) {
-    const s = a.data, o = out.data as B64;
+    warmOnce(scale64, () => {
+      const [o, u, v] = warmArrays(3);
+      for (let k = 0; k < WARM_CALLS; k++) scale64(o, u, v, WARM_SIZE);
+    });
     // Kept in a typed array and re-read, so that V8 keeps the loop in native 64-bit code.
-    const cs = new BigUint64Array([BigInt.asUintN(64, c)]);
-    for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, s[i] * cs[0]);
+    scale64(out.data as B64, a.data, new BigUint64Array([BigInt.asUintN(64, c)]), n);
   } else {
     const s = a.data, o = out.data as U32;
     const k = Number(BigInt.asUintN(32, c)) | 0;
