@@ -57,16 +57,13 @@ export function beaverCombine(
   t: { a: RingBuffer; b: RingBuffer; c: RingBuffer },
 ): RingBuffer {
   const d = op.ctx.device;
-  const eb = prod(e, t.b), af = prod(t.a, f);
-  let z = d.add(eb, af);
+  // Party 0 adds e∘f too: e∘b + e∘f = e∘(b + f), one product fewer (bilinearity).
+  const bf = op.ctx.rank === 0 ? d.add(t.b, f) : t.b;
+  const eb = prod(e, bf), af = prod(t.a, f);
+  if (bf !== t.b) d.dispose(bf);
+  const z = d.add(eb, af);
   d.dispose(eb);
   d.dispose(af);
-  if (op.ctx.rank === 0) {
-    const ef = prod(e, f), z0 = z;
-    z = d.add(z0, ef);
-    d.dispose(ef);
-    d.dispose(z0);
-  }
   const out = d.add(t.c, z);
   d.dispose(z);
   return out;
