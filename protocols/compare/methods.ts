@@ -28,8 +28,11 @@ declare module "../secret_tensor.ts" {
     toBinary(): Promise<SecretTensor>;
     /** Binary -> arithmetic sharing of the whole word (`b2a`), with `fracBits` (default 0). */
     toArithmeticWord(fracBits?: number): Promise<SecretTensor>;
-    /** The most significant bit as a binary share (bit 0) (`msb_a`). */
-    msb(): Promise<SecretTensor>;
+    /**
+     * The most significant bit as a binary share (bit 0) (`msb_a`); with `bits`, the top
+     * bit of x mod 2^bits: the sign of x when |x| < 2^(bits - 1) is known (fewer ANDs).
+     */
+    msb(bits?: number): Promise<SecretTensor>;
     /** [x < y] as arithmetic 0/1. */
     lt(y: SecretTensor | PublicOperand): Promise<SecretTensor>;
     /** [x <= y]. */
@@ -131,8 +134,8 @@ P.toBinary = async function () {
 P.toArithmeticWord = async function (fracBits = 0) {
   return await this.ctx.run("b2a", this, fracBits);
 };
-P.msb = async function () {
-  return await this.ctx.run("msb_a", this);
+P.msb = async function (bits?: number) {
+  return await this.ctx.run("msb_a", this, bits);
 };
 P.lt = async function (y) {
   return await this.ctx.run("ltz_a", diff(this, y, "lt"));

@@ -35,33 +35,59 @@ export function* msbCircuit(inputs: Uint32Array[][], zero: Uint32Array): Circuit
   return yield* msbOfSum(u, v);
 }
 
-/** Planes ANDed per round by {@linkcode msbCircuit} for n parties. */
-export function msbSchedule(n: number, ring: Ring): number[] {
-  return schedule((z) => msbCircuit(Array.from({ length: n }, () => Array(ring).fill(z)), z));
+/** Planes ANDed per round by {@linkcode msbCircuit} for n parties on `bits`-bit words. */
+export function msbSchedule(n: number, ring: Ring, bits: number = ring): number[] {
+  return schedule((z) => msbCircuit(Array.from({ length: n }, () => Array(bits).fill(z)), z));
 }
 
-/** Rounds and payload bytes of the msb of `count` elements. */
-export function msbCost(n: number, count: number, ring: Ring): { rounds: number; bytes: number } {
-  const s = msbSchedule(n, ring);
+/** Rounds and payload bytes of the msb of `count` elements (of the low `bits` bits). */
+export function msbCost(
+  n: number,
+  count: number,
+  ring: Ring,
+  bits: number = ring,
+): { rounds: number; bytes: number } {
+  const s = msbSchedule(n, ring, bits);
   return { rounds: s.length, bytes: scheduleBytes(n, s, strideOf(count), ring) };
 }
 
-/** The msb of `x` as this party's share of a bit plane (scope `op` to itself). */
-export async function msbPlane(op: Op, x: SecretTensor): Promise<Uint32Array> {
+/**
+ * The msb of `x` as this party's share of a bit plane (scope `op` to itself). With
+ * `bits` < ring, bit (bits - 1) of x mod 2^bits: the sign of x when |x| < 2^(bits - 1)
+ * (the shares' low bits add up to x mod 2^bits), at a fraction of the ANDs.
+ */
+export async function msbPlane(
+  op: Op,
+  x: SecretTensor,
+  bits: number = x.ring,
+): Promise<Uint32Array> {
   const { inputs, zero } = await inputPlanes(x);
-  return await drive(msbCircuit(inputs, zero), andFn(op));
+  const low = bits < x.ring ? inputs.map((p) => p.slice(0, bits)) : inputs;
+  return await drive(msbCircuit(low, zero), andFn(op));
 }
 
-/** The kernel: `run(op, x)` -> binary share of msb(x) (bit 0). */
-export const msbA: KernelConfig<[SecretTensor], SecretTensor> = {
+function checkBits(bits: number, ring: number): number {
+  if (!Number.isInteger(bits) || bits < 2 || bits > ring) {
+    throw new RangeError(`msb: bits must be an integer in [2, ${ring}], got ${bits}`);
+  }
+  return bits;
+}
+
+/**
+ * The kernel: `run(op, x, bits = ring)` -> binary share of msb(x) (bit 0); with `bits`, the
+ * sign of x for |x| < 2^(bits - 1) (see {@linkcode msbPlane}).
+ */
+export const msbA: KernelConfig<[SecretTensor, number?], SecretTensor> = {
   name: "msb_a",
   cost: {
-    rounds: (n: number, x: SecretTensor) => msbCost(n, x.size, x.ring).rounds,
-    bytesPerParty: (n: number, x: SecretTensor) => msbCost(n, x.size, x.ring).bytes,
+    rounds: (n: number, x: SecretTensor, bits?: number) =>
+      msbCost(n, x.size, x.ring, bits ?? x.ring).rounds,
+    bytesPerParty: (n: number, x: SecretTensor, bits?: number) =>
+      msbCost(n, x.size, x.ring, bits ?? x.ring).bytes,
   },
-  async run(op, x) {
+  async run(op, x, bits) {
     x.need("arithmetic", "msb");
-    const plane = await msbPlane(op, x);
+    const plane = await msbPlane(op, x, checkBits(bits ?? x.ring, x.ring));
     const { ctx } = op;
     return new SecretTensor(
       ctx,

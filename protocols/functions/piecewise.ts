@@ -9,8 +9,10 @@
  * sum telescopes exactly in the ring, so a piece may be garbage (overflowed powers, a
  * failed truncation) wherever it is not selected.
  *
- * Cost at 2 parties: max(7, rounds of the slowest piece) + 1 rounds; k x (45.25 + 16)
- * bytes per element plus the pieces'.
+ * Cost at 2 parties, 16 fractional bits: max(6, rounds of the slowest piece) + 1 rounds;
+ * k x (21.5 + 16) bytes per element plus the pieces'. The comparisons read the low 32 bits
+ * of x - t (domain |x - t| < 2^15, option `bound`; 7 rounds and 45.25 bytes for the whole
+ * word).
  *
  * `saturating` builds the common case (PUMA-style): a polynomial in s = x^2 on |x| < T
  * (odd: c + x h(s), or even: a x + r(s)), constants or x outside.
@@ -35,11 +37,23 @@ import { chebyshevFit, polyval } from "./polynomial.ts";
 /** A piece: a constant, or a function of x (sync or async). */
 export type Piece = number | ((x: SecretTensor) => SecretTensor | Promise<SecretTensor>);
 
+/** Options of {@linkcode piecewise}. */
+export interface PiecewiseOptions {
+  /**
+   * The comparisons assume |x - t| < 2^bound for every break t (default 15: |x| up to
+   * ~32767 at any fractional bits), so that they read only the low bound + fracBits + 1
+   * bits of x - t: at 16 fractional bits 32 bits, 6 rounds and 86 ANDed bits instead of
+   * 7 and 181. Pass 64 (or more) for the whole ring word.
+   */
+  bound?: number;
+}
+
 /** f(x) = pieces[i](x) for breaks[i-1] <= x < breaks[i] (see the module doc). */
 export async function piecewise(
   x: SecretTensor,
   breaks: readonly number[],
   pieces: readonly Piece[],
+  opts: PiecewiseOptions = {},
 ): Promise<SecretTensor> {
   x.need("arithmetic", "piecewise");
   if (pieces.length !== breaks.length + 1 || breaks.length === 0) {
@@ -56,7 +70,7 @@ export async function piecewise(
   const evalPiece = async (p: Piece) => typeof p === "number" ? zero.add(p) : await p(x);
   const diffs = SecretTensor.stack(breaks.map((t) => x.sub(t)), 0);
   const [bits, ...vals] = await x.ctx.parallel<SecretTensor>([
-    () => diffs.msb(),
+    () => diffs.msb(Math.min(x.ring, (opts.bound ?? 15) + x.fracBits + 1)),
     ...pieces.map((p) => () => evalPiece(p)),
   ]);
   const k = breaks.length;

@@ -47,7 +47,7 @@ Deno.test("piecewise: clip and a 4-piece function; garbage in unselected pieces 
   );
   const ref = (v: number) => v < -2 ? -1 : v < 0 ? v / 2 : v < 2 ? v * v : 4;
   assert.ok(maxErr(r, ref).err <= 1e-4);
-  assert.equal(r.rounds, 8);
+  assert.equal(r.rounds, 7); // comparisons on the low 32 bits (|x - t| < 2^15)
   // the middle piece overflows for huge inputs, where it is not selected
   const big = await run2(
     new Float64Array([-3e4, 3e4]),
@@ -59,6 +59,11 @@ Deno.test("piecewise: clip and a 4-piece function; garbage in unselected pieces 
       ]),
   );
   assert.deepEqual([...big.out], [0, 1]);
+  // past the default bound (|x - t| < 2^15) the whole word is needed: bound 64
+  const huge = new Float64Array([-1e6, -40000, 40000, 1e6]);
+  const wide = await run2(huge, (x) => piecewise(x, [-1, 1], [-1, 0, 1], { bound: 64 }));
+  assert.deepEqual([...wide.out], [-1, -1, 1, 1]);
+  assert.equal(wide.rounds, 8);
   await assert.rejects(run2(grid(0, 1, 3), (x) => piecewise(x, [1, 0], [0, 1, 2])), RangeError);
 });
 

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { runParties } from "../mod.ts";
+import { msbCost } from "./msb_a.ts";
+
+for (const n of [2, 3]) {
+  Deno.test(`msb(bits): ${n} parties, the sign of |x| < 2^(bits - 1) from the low bits`, async () => {
+    const xs = Array.from({ length: 200 }, (_, i) => BigInt((i * 48271) % 1_000_003 - 500_000));
+    xs.push(-(1n << 22n), (1n << 22n) - 1n, 0n, -1n);
+    const res = await runParties(n, async (ctx) => {
+      const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [xs.length] });
+      await ctx.flush();
+      const s0 = ctx.stats();
+      const m = await x.msb(23);
+      await ctx.flush();
+      const s1 = ctx.stats();
+      return {
+        out: (await m.revealRing())!.toBigInts(),
+        rounds: s1.rounds - s0.rounds,
+        bytes: s1.payloadBytes - s0.payloadBytes,
+      };
+    }, { dealer: "tfpUnsafe" });
+    const cost = msbCost(n, xs.length, 64, 23);
+    for (const r of res) {
+      assert.deepEqual(r.out, xs.map((v) => v < 0n ? 1n : 0n));
+      assert.equal(r.rounds, cost.rounds);
+      assert.equal(r.bytes, cost.bytes);
+    }
+    assert.ok(cost.rounds < msbCost(n, xs.length, 64).rounds);
+  });
+}
+
+Deno.test("msb(bits): bits outside [2, ring] is a RangeError", async () => {
+  await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? [1] : null, { from: 0, shape: [1] });
+    await assert.rejects(() => x.msb(65), RangeError);
+    await assert.rejects(() => x.msb(1), RangeError);
+  });
+});
