@@ -32,23 +32,40 @@ export function* a2bCircuit(inputs: Uint32Array[][], zero: Uint32Array): Circuit
   return yield* addPlanes(u, v);
 }
 
-/** Rounds and payload bytes of the A2B of `count` elements. */
-export function a2bCost(n: number, count: number, ring: Ring): { rounds: number; bytes: number } {
-  const s = schedule((z) => a2bCircuit(Array.from({ length: n }, () => Array(ring).fill(z)), z));
+/** Rounds and payload bytes of the A2B of `count` elements (of the low `bits` bits). */
+export function a2bCost(
+  n: number,
+  count: number,
+  ring: Ring,
+  bits: number = ring,
+): { rounds: number; bytes: number } {
+  const s = schedule((z) => a2bCircuit(Array.from({ length: n }, () => Array(bits).fill(z)), z));
   return { rounds: s.length, bytes: scheduleBytes(n, s, strideOf(count), ring) };
 }
 
-/** The kernel: `run(op, x)` -> binary share of the ring word of x. */
-export const a2b: KernelConfig<[SecretTensor], SecretTensor> = {
+/**
+ * The kernel: `run(op, x, bits = ring)` -> binary share of the ring word of x. With
+ * `bits` < ring, only x mod 2^bits is added up (the shares' low bits) and bit bits - 1 is
+ * copied upwards: the word of x whenever |x| < 2^(bits - 1), for a fraction of the ANDs.
+ */
+export const a2b: KernelConfig<[SecretTensor, number?], SecretTensor> = {
   name: "a2b",
   cost: {
-    rounds: (n: number, x: SecretTensor) => a2bCost(n, x.size, x.ring).rounds,
-    bytesPerParty: (n: number, x: SecretTensor) => a2bCost(n, x.size, x.ring).bytes,
+    rounds: (n: number, x: SecretTensor, bits?: number) =>
+      a2bCost(n, x.size, x.ring, bits ?? x.ring).rounds,
+    bytesPerParty: (n: number, x: SecretTensor, bits?: number) =>
+      a2bCost(n, x.size, x.ring, bits ?? x.ring).bytes,
   },
-  async run(op, x) {
+  async run(op, x, bits) {
     x.need("arithmetic", "toBinary");
+    const w = bits ?? x.ring;
+    if (!Number.isInteger(w) || w < 2 || w > x.ring) {
+      throw new RangeError(`toBinary: bits must be an integer in [2, ${x.ring}], got ${w}`);
+    }
     const { inputs, zero } = await inputPlanes(x);
-    const planes = await drive(a2bCircuit(inputs, zero), andFn(op));
+    const low = w < x.ring ? inputs.map((p) => p.slice(0, w)) : inputs;
+    const planes = await drive(a2bCircuit(low, zero), andFn(op));
+    while (planes.length < x.ring) planes.push(planes[w - 1]);
     const { ctx } = op;
     return new SecretTensor(
       ctx,

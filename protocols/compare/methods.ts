@@ -24,8 +24,11 @@ import type { MaxPoolOptions } from "./max_pool.ts";
 
 declare module "../secret_tensor.ts" {
   interface SecretTensor {
-    /** Arithmetic -> binary sharing of the whole ring word (`a2b`). */
-    toBinary(): Promise<SecretTensor>;
+    /**
+     * Arithmetic -> binary sharing of the whole ring word (`a2b`); with `bits`, from the
+     * low bits only (valid when |x| < 2^(bits - 1), fewer ANDs and rounds).
+     */
+    toBinary(bits?: number): Promise<SecretTensor>;
     /** Binary -> arithmetic sharing of the whole word (`b2a`), with `fracBits` (default 0). */
     toArithmeticWord(fracBits?: number): Promise<SecretTensor>;
     /**
@@ -128,8 +131,8 @@ function indexOf(oneHot: SecretTensor, dim: number, keep: boolean): SecretTensor
   return oneHot.mulPublic(idx).sum(ax);
 }
 
-P.toBinary = async function () {
-  return await this.ctx.run("a2b", this);
+P.toBinary = async function (bits?: number) {
+  return await this.ctx.run("a2b", this, bits);
 };
 P.toArithmeticWord = async function (fracBits = 0) {
   return await this.ctx.run("b2a", this, fracBits);

@@ -36,3 +36,12 @@ Deno.test("msb(bits): bits outside [2, ring] is a RangeError", async () => {
     await assert.rejects(() => x.msb(1), RangeError);
   });
 });
+
+Deno.test("toBinary(bits): the whole word of |x| < 2^(bits - 1), sign bit copied up", async () => {
+  const xs = [0n, 1n, -1n, 123456n, -123456n, (1n << 22n) - 1n, -(1n << 22n)];
+  const res = await runParties(3, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [xs.length] });
+    return (await (await x.toBinary(23)).revealRing())!.toBigInts(true);
+  }, { dealer: "tfpUnsafe" });
+  for (const r of res) assert.deepEqual(r, xs);
+});

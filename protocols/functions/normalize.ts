@@ -3,7 +3,9 @@
  * [2^k, 2^(k+1)), the scale 2^-k (so that |x| 2^-k is in [1, 2)), 2^(-k/2), and k itself,
  * from ONE bit decomposition and ONE B2A of the octaves' bits:
  *
- * 1. `a2b`: x as XOR shares of its ring word (7 rounds, 95.5 bytes at 2 parties).
+ * 1. `a2b` of the low kmax + f + 2 bits (the domain bounds |x|): x as XOR shares of its
+ *    word (for [0.5, 50] at 16 fractional bits: 23 bits, 5 rounds, ~25 bytes at 2
+ *    parties; the whole word takes 7 rounds, 95.5 bytes).
  * 2. For signed x, XOR with the replicated sign bit (local): ones' complement, |x| - 2^-f
  *    for x < 0, close enough to place the octave.
  * 3. A suffix OR (x | x >> 1 | x >> 2 ...) over the octaves' bit span: ceil(log2 span)
@@ -91,7 +93,8 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
       `normalize: octaves [${kmin}, ${kmax}] do not fit ${f} fractional bits in Z_2^${ring}`,
     );
   }
-  let m = await x.toBinary();
+  // |x| < 2^(kmax + 1): the low kmax + f + 2 bits (sign included) determine the word
+  let m = await x.toBinary(Math.min(ring, kmax + f + 2));
   let negative: SecretTensor | null = null;
   if (o.signed) {
     negative = m.bit(ring - 1);
