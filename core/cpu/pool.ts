@@ -46,6 +46,14 @@ export interface BufferPoolOptions {
   minBytes?: number;
   /** Fill disposed buffers with 0xDEADBEEF (for tests; default false). */
   poison?: boolean;
+  /**
+   * Size classes of at least this many bytes are refilled in the background (default 4 MiB;
+   * `Infinity`: never). Outputs that are kept (a layer's result) never come back, so a
+   * workload that runs again finds the pool short by as many buffers; each miss raises the
+   * class's target (at most 8 buffers), and a timer task allocates and touches one missing
+   * buffer at a time while the event loop is idle (waiting for the network, say).
+   */
+  refillMinBytes?: number;
 }
 
 /**
@@ -76,6 +84,9 @@ export class BufferPool {
   readonly #maxBytes: number;
   readonly #minBytes: number;
   readonly #poison: boolean;
+  readonly #refillMin: number;
+  readonly #target = new Map<number, number>();
+  #refilling = false;
   #bytes = 0;
 
   /** An empty pool. */
@@ -83,6 +94,7 @@ export class BufferPool {
     this.#maxBytes = opts.maxBytes ?? 512 * 1024 * 1024;
     this.#minBytes = opts.minBytes ?? 64 * 1024;
     this.#poison = opts.poison ?? false;
+    this.#refillMin = opts.refillMinBytes ?? 4 * 1024 * 1024;
   }
 
   /** Whether disposed buffers are poisoned. */
@@ -110,9 +122,43 @@ export class BufferPool {
       t = new RingTensor(ring, shape, data);
     } else {
       t = new RingTensor(ring, shape);
+      if (bytes >= this.#refillMin) {
+        this.#target.set(bytes, Math.min((this.#target.get(bytes) ?? 0) + 1, 8));
+      }
     }
     this.#issued.add(t);
+    if (bytes >= this.#refillMin && (list?.length ?? 0) < (this.#target.get(bytes) ?? 0)) {
+      this.#scheduleRefill();
+    }
     return t;
+  }
+
+  #scheduleRefill(): void {
+    if (this.#refilling) return;
+    this.#refilling = true;
+    const id = setTimeout(() => {
+      this.#refilling = false;
+      if (this.#refillOne()) this.#scheduleRefill();
+    }, 0);
+    (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno?.unrefTimer?.(
+      id as unknown as number,
+    );
+  }
+
+  /** Adds one touched buffer to a class below its target; whether more are missing. */
+  #refillOne(): boolean {
+    for (const [bytes, target] of this.#target) {
+      let list = this.#free.get(bytes);
+      if ((list?.length ?? 0) >= target) continue;
+      if (this.#bytes + bytes > this.#maxBytes) return false;
+      const buf = new ArrayBuffer(bytes);
+      new Uint8Array(buf).fill(this.#poison ? 0xa5 : 0); // touch every page now
+      if (!list) this.#free.set(bytes, list = []);
+      list.push(buf);
+      this.#bytes += bytes;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -137,6 +183,7 @@ export class BufferPool {
   /** Drops every free buffer (the garbage collector reclaims them). */
   clear(): void {
     this.#free.clear();
+    this.#target.clear();
     this.#bytes = 0;
   }
 }

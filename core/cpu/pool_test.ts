@@ -68,3 +68,20 @@ Deno.test("every pooled kernel overwrites its whole output (poisoned reuse)", ()
     }
   }
 });
+
+Deno.test("pool refills a class that missed, in the background, up to its target", async () => {
+  const pool = new BufferPool({ minBytes: 0, refillMinBytes: 64 });
+  const kept = [pool.alloc(64, [8], false), pool.alloc(64, [8], false)]; // two misses
+  pool.alloc(32, [8], false); // 32 bytes: below refillMinBytes
+  for (let i = 0; i < 5 && pool.freeBytes < 128; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(pool.freeBytes, 128);
+  const again = pool.alloc(64, [8], false);
+  assert.notEqual(again.data.buffer, kept[0].data.buffer);
+  assert.equal(pool.freeBytes, 64);
+  const off = new BufferPool({ minBytes: 0, refillMinBytes: Infinity });
+  off.alloc(64, [8], false);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(off.freeBytes, 0);
+});
