@@ -18,7 +18,7 @@ import type { RingTensor } from "../ring.ts";
 import { fmtShape, sameShape } from "../shape.ts";
 import { asCpu } from "./check.ts";
 import { type Alloc, freshAlloc } from "./pool.ts";
-import { WARM_CALLS, WARM_SIZE, warmArrays, warmOnce } from "./warm.ts";
+import { WARM_SIZE, warmArrays, warmLoop, warmOnce } from "./warm.ts";
 
 type B64 = BigUint64Array;
 type U32 = Uint32Array;
@@ -77,7 +77,7 @@ export function beaverMul(
     const loop = withEf ? fusedEf64 : fused64;
     warmOnce(loop, () => {
       const w = warmArrays(6);
-      for (let k = 0; k < WARM_CALLS; k++) loop(w[0], w[1], w[2], w[3], w[4], w[5], WARM_SIZE);
+      warmLoop(() => loop(w[0], w[1], w[2], w[3], w[4], w[5], WARM_SIZE));
     });
     loop(out.data as B64, da as B64, db as B64, dc as B64, de as B64, df as B64, out.size);
   } else {

@@ -27,7 +27,7 @@ import { broadcastShapes, broadcastStrides, fmtShape, stridesOf } from "../shape
 import { asCpu, asCpuPair } from "./check.ts";
 import { expand } from "./layout.ts";
 import { type Alloc, freshAlloc } from "./pool.ts";
-import { WARM_CALLS, WARM_SIZE, warmArrays, warmOnce } from "./warm.ts";
+import { WARM_SIZE, warmArrays, warmLoop, warmOnce } from "./warm.ts";
 import { collapse } from "./strided.ts";
 
 /** The broadcasting elementwise binary ops. */
@@ -199,7 +199,7 @@ export function binary(
   if (a.ring === 64) {
     warmOnce(row, () => {
       const [o, u, v] = warmArrays(3);
-      for (let k = 0; k < WARM_CALLS; k++) row(o, u, v, WARM_SIZE);
+      warmLoop(() => row(o, u, v, WARM_SIZE));
     });
   }
   const os = stridesOf(shape);
@@ -222,7 +222,8 @@ export function binary(
     if (a.ring === 64) {
       warmOnce(bc, () => {
         const [o, u, v] = warmArrays(3);
-        for (let k = 0; k < WARM_CALLS; k++) bc(o, u, v, 16, 16, 16, 1, k & 1 ? 0 : 16, 1);
+        let k = 0;
+        warmLoop(() => bc(o, u, v, 16, 16, 16, 1, k++ & 1 ? 0 : 16, 1));
       });
     }
     bc(
@@ -269,7 +270,7 @@ export function neg(x: RingBuffer, alloc: Alloc = freshAlloc): RingTensor {
   if (a.data instanceof BigUint64Array) {
     warmOnce(neg64, () => {
       const [o, u] = warmArrays(2);
-      for (let k = 0; k < WARM_CALLS; k++) neg64(o, u, WARM_SIZE);
+      warmLoop(() => neg64(o, u, WARM_SIZE));
     });
     neg64(out.data as B64, a.data, n);
   } else {
@@ -321,7 +322,7 @@ export function mulScalar(x: RingBuffer, c: bigint, alloc: Alloc = freshAlloc): 
   if (a.data instanceof BigUint64Array) {
     warmOnce(scale64, () => {
       const [o, u, v] = warmArrays(3);
-      for (let k = 0; k < WARM_CALLS; k++) scale64(o, u, v, WARM_SIZE);
+      warmLoop(() => scale64(o, u, v, WARM_SIZE));
     });
     // Kept in a typed array and re-read, so that V8 keeps the loop in native 64-bit code.
     scale64(out.data as B64, a.data, new BigUint64Array([BigInt.asUintN(64, c)]), n);
