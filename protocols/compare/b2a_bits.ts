@@ -24,7 +24,9 @@
  * @module
  */
 import { RingTensor } from "@sharetensor/core/ring";
+import { numel, type Shape } from "@sharetensor/core/shape";
 import type { KernelConfig } from "../kernel.ts";
+import type { Op, Round } from "../runtime/op.ts";
 import { peersOf } from "../runtime/open.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
@@ -34,6 +36,57 @@ import { lowPlane, planeToTensor, strideOf, toPlanes } from "./planes.ts";
 /** Payload bytes of `b2a_bits` on `count` bits of `size` elements. */
 export function b2aBitsBytes(n: number, size: number, count: number): number {
   return (n - 1) * count * strideOf(size) * 4;
+}
+
+/**
+ * B2A of shared bit planes straight into the public tables `weights` ([rows][planes]):
+ * the body of `b2a_bits`, for kernels that hold planes already. `round` and `key` must be
+ * taken (`op.round()`, `op.dealerKey()`) before any await of the caller.
+ */
+export async function b2aPlanes(
+  op: Op,
+  round: Round,
+  key: string,
+  planes: readonly Uint32Array[],
+  shape: Shape,
+  weights: readonly (readonly bigint[])[],
+  fracBits = 0,
+): Promise<SecretTensor> {
+  const { ctx } = op;
+  const d = ctx.device;
+  const k = planes.length;
+  const n = numel(shape);
+  const s = strideOf(n);
+  const r = await ctx.dealer.randBits(key, [k, n], ctx.ring);
+  const rb = await hostOf(d, r.binary);
+  const masked = new Uint32Array(k * s);
+  for (let b = 0; b < k; b++) {
+    const rp = lowPlane(new RingTensor(ctx.ring, [n], rb.data.subarray(b * n, (b + 1) * n)));
+    const xb = planes[b];
+    for (let i = 0; i < s; i++) masked[b * s + i] = xb[i] ^ rp[i];
+  }
+  const peers = peersOf(ctx.rank, ctx.size);
+  const got = await round.exchange(
+    new Map(peers.map((p) => [p, [new Uint8Array(masked.buffer)]])),
+    peers,
+    shapeHash(ctx.ring, [shape, [k]], "b2a_bits"),
+  );
+  for (const p of peers) {
+    const g = new Uint32Array(got.get(p)!.slice().buffer);
+    for (let i = 0; i < masked.length; i++) masked[i] ^= g[i];
+  }
+  const cdata = new RingTensor(ctx.ring, [k, n]);
+  for (let b = 0; b < k; b++) {
+    const row = planeToTensor(masked.subarray(b * s, (b + 1) * s), ctx.ring, [n]);
+    cdata.data.set(row.data as never, b * n);
+  }
+  const c = d.upload(cdata);
+  // bit_b = r_b (1 - 2 c_b) + c_b (party 0)
+  let bits = d.sub(r.arith, d.mulScalar(d.mul(r.arith, c), 2n));
+  if (ctx.rank === 0) bits = d.add(bits, c);
+  const w = RingTensor.fromBigInts(weights.flat(), [weights.length, k], ctx.ring);
+  const z = d.matmul(d.upload(w), bits);
+  return new SecretTensor(ctx, "arithmetic", d.reshape(z, [weights.length, ...shape]), fracBits);
 }
 
 /**
@@ -62,48 +115,9 @@ export const b2aBits: KernelConfig<
         `b2a_bits: bits [${lo}, ${lo + k}) of a ${ctx.ring}-bit ring with ${weights.length} rows`,
       );
     }
-    const d = ctx.device;
-    const n = x.size;
-    const s = strideOf(n);
     const round = op.round(); // taken before the downloads
-    const r = await ctx.dealer.randBits(op.dealerKey(), [k, n], ctx.ring);
-    const rb = await hostOf(d, r.binary);
-    const xp = toPlanes(await hostOf(d, x.buf));
-    const masked = new Uint32Array(k * s);
-    for (let b = 0; b < k; b++) {
-      const row = new RingTensor(ctx.ring, [n], rb.data.subarray(b * n, (b + 1) * n));
-      const rp = lowPlane(row);
-      const xb = xp[lo + b];
-      for (let i = 0; i < s; i++) masked[b * s + i] = xb[i] ^ rp[i];
-    }
-    const peers = peersOf(ctx.rank, ctx.size);
-    const got = await round.exchange(
-      new Map(peers.map((p) => [p, [new Uint8Array(masked.buffer)]])),
-      peers,
-      shapeHash(ctx.ring, [x.shape, [k]], "b2a_bits"),
-    );
-    for (const p of peers) {
-      const g = new Uint32Array(got.get(p)!.slice().buffer);
-      for (let i = 0; i < masked.length; i++) masked[i] ^= g[i];
-    }
-    const cdata = new RingTensor(ctx.ring, [k, n]);
-    for (let b = 0; b < k; b++) {
-      cdata.data.set(
-        planeToTensor(masked.subarray(b * s, (b + 1) * s), ctx.ring, [n]).data as never,
-        b * n,
-      );
-    }
-    const c = d.upload(cdata);
-    // bit_b = r_b (1 - 2 c_b) + c_b (party 0)
-    let bits = d.sub(r.arith, d.mulScalar(d.mul(r.arith, c), 2n));
-    if (ctx.rank === 0) bits = d.add(bits, c);
-    const w = RingTensor.fromBigInts(weights.flat(), [weights.length, k], ctx.ring);
-    const z = d.matmul(d.upload(w), bits);
-    return new SecretTensor(
-      ctx,
-      "arithmetic",
-      d.reshape(z, [weights.length, ...x.shape]),
-      fracBits,
-    );
+    const key = op.dealerKey();
+    const xp = toPlanes(await hostOf(ctx.device, x.buf)).slice(lo, lo + k);
+    return await b2aPlanes(op, round, key, xp, x.shape, weights, fracBits);
   },
 };

@@ -15,6 +15,7 @@ import type { KernelConfig } from "../kernel.ts";
 import { a2b } from "./a2b.ts";
 import { b2a } from "./b2a.ts";
 import { b2aBits } from "./b2a_bits.ts";
+import { leadOneB } from "./lead_one.ts";
 import { eqzA, gezA, ltzA, nezA, signA } from "./cmp_a.ts";
 import { maxA } from "./max_a.ts";
 import { maxPool2dA } from "./max_pool.ts";
@@ -27,6 +28,7 @@ export const compareKernels: readonly KernelConfig[] = [
   a2b,
   b2a,
   b2aBits,
+  leadOneB,
   msbA,
   ltzA,
   gezA,
@@ -47,3 +49,4 @@ export { msbCost } from "./msb_a.ts";
 export { eqzCost } from "./eqz_a.ts";
 export { a2bCost } from "./a2b.ts";
 export { b2aBitsBytes } from "./b2a_bits.ts";
+export { leadOneCost } from "./lead_one.ts";

@@ -8,13 +8,12 @@
  *    parties; the whole word takes 7 rounds, 95.5 bytes).
  * 2. For signed x, XOR with the replicated sign bit (local): ones' complement, |x| - 2^-f
  *    for x < 0, close enough to place the octave.
- * 3. A suffix OR (x | x >> 1 | x >> 2 ...) over the octaves' bit span: ceil(log2 span)
- *    rounds of one AND of whole words (16 bytes each); then the leading one as a one-hot
- *    word l (bit p = k + f), local.
- * 4. `b2a_bits` on the span's bits of l only (1 round, span / 8 bytes per element at
- *    2 parties, span dealer bits), straight into public tables of the position:
- *    2^-k at any precision, 2^(-k/2) (rounded once, odd k included), k itself. Every
- *    output is a local linear map of the arithmetic bits.
+ * 3. `lead_one_b` (compare/lead_one.ts): a suffix OR on the bit planes of the octaves'
+ *    span only (ceil(log2(span - 1)) rounds, ~3.5 bytes per element for span 7; whole
+ *    words would take 16 bytes a level), the one-hot l of the leading bit (p = k + f), and
+ *    a B2A of the span's planes of l (1 round, span / 8 bytes, span dealer bits) straight
+ *    into public tables of the position: 2^-k at any precision, 2^(-k/2) (rounded once,
+ *    odd k included), k itself. Every output is a local linear map of the arithmetic bits.
  *
  * Domain: octaves [kmin, kmax]; |x| below 2^kmin is placed in octave kmin, |x| at or above
  * 2^(kmax + 1) gives zero scales (wrong results the protocol cannot see).
@@ -70,15 +69,6 @@ export interface Octaves {
   signWork: SecretTensor | null;
 }
 
-/** Rounds of {@linkcode normalize} at 2 parties. */
-export function normalizeRounds(o: { kmin: number; kmax: number }): number {
-  return 7 + orLevels(o) + 1;
-}
-
-function orLevels(o: { kmin: number; kmax: number }): number {
-  return Math.ceil(Math.log2(o.kmax - o.kmin + 1));
-}
-
 /** Computes the octave of |x| and the tables asked for (see the module doc). */
 export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<Octaves> {
   x.need("arithmetic", "normalize");
@@ -97,28 +87,12 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
   let m = await x.toBinary(Math.min(ring, kmax + f + 2));
   let negative: SecretTensor | null = null;
   if (o.signed) {
-    negative = m.bit(ring - 1);
-    let rep = negative;
+    const sign = m.bit(ring - 1);
+    negative = sign;
+    let rep = sign;
     for (let s = 1; s < ring; s *= 2) rep = rep.xor(rep.shl(s));
     m = m.xor(rep);
   }
-  const orChain = async () => {
-    for (let s = 1, l = 0; l < orLevels(o); s *= 2, l++) m = await m.or(m.shr(s));
-    return m;
-  };
-  let signWork: SecretTensor | null = null;
-  if (o.onSign) {
-    if (!negative) throw new TypeError("normalize: onSign needs signed: true");
-    const neg = negative;
-    [m, signWork] = await x.ctx.parallel([orChain, () => o.onSign!(neg)]);
-  } else {
-    m = await orChain();
-  }
-  // OR in the lowest octave's bit (public, so local: m | c = m ^ c ^ (m & c))
-  const low = 1n << BigInt(kmin + f);
-  m = m.xor(low).xor(m.andPublic(low));
-  const lo = kmin + f;
-  const l = m.xor(m.shr(1)); // one-hot at p = k + f (bits lo .. kmax + f are read)
   // Each output is a public table of the position: sum_j table(kmin + j) [p = lo + j].
   const ks = Array.from({ length: kmax - kmin + 1 }, (_, j) => kmin + j);
   const int = (v: number) => BigInt.asUintN(ring, BigInt(Math.round(v)));
@@ -137,7 +111,19 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
     rows.push(ks.map((k) => int(2 ** (hb - k / 2))));
   }
   if (o.octave) rows.push(ks.map((k) => int(k)));
-  const vals = rows.length ? await x.ctx.run<SecretTensor>("b2a_bits", l, lo, rows) : null;
+  // the leading one of bits lo .. kmax + f (lo catches smaller |x|) into the tables
+  const lo = kmin + f;
+  const lead = () =>
+    rows.length ? x.ctx.run<SecretTensor>("lead_one_b", m, lo, rows) : Promise.resolve(null);
+  let vals: SecretTensor | null;
+  let signWork: SecretTensor | null = null;
+  if (o.onSign) {
+    if (!negative) throw new TypeError("normalize: onSign needs signed: true");
+    const neg = negative;
+    [vals, signWork] = await x.ctx.parallel<SecretTensor | null>([lead, () => o.onSign!(neg)]);
+  } else {
+    vals = await lead();
+  }
   const shape = x.shape;
   const word = (i: number) => vals!.slice([i, ...shape.map(() => 0)], [1, ...shape]).reshape(shape);
   let i = 0;
