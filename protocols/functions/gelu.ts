@@ -5,8 +5,8 @@
  * error there is |x| Phi(-|x|) <= 1.3e-4 and falls off). The two comparisons run beside
  * the polynomial (see `piecewise.ts`).
  *
- * Cost at 2 parties: 8 rounds, ~171 bytes per element (2 msb 90.5, x^2 8, polynomial 48,
- * 2 selections 32). CrypTen: exact GeLU 35 rounds / 393 bytes and wrong beyond |x| ~ 2.5;
+ * Cost at 2 parties: 7 rounds, ~131 bytes per element (2 msb of 32 bits 43, x^2 8,
+ * polynomial 48, 2 selections 32). CrypTen: exact GeLU 35 rounds / 393 bytes and wrong beyond |x| ~ 2.5;
  * its x sigmoid(1.702 x) 24 rounds / 393 bytes with error 1.9e-2.
  *
  * Accuracy (16 fractional bits, measured): absolute <= 5e-3 everywhere (measured

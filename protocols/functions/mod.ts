@@ -4,15 +4,20 @@
  * a2b / b2a), so they run under any protocol that provides those. Options (iterations,
  * ranges, precision) are per call; nothing is global.
  *
+ * The octave normalization (reciprocal, invSqrt, sqrt, log) reads only the bits its range
+ * needs: an a2b of the low bits, the leading one on the range's bit planes, a B2A of those
+ * planes into tables (`normalize.ts`). The piecewise comparisons read the low 32 bits of
+ * x - t (|x| < 2^15, option `bound` of `piecewise`).
+ *
  * | function | method | 2-party rounds | bytes/elem | measured error (16 frac bits) |
  * |---|---|---|---|---|
  * | exp | p(x/16)^16, p degree-4 minimax | 6 | 56 | rel 5e-4 on [-16, 8] |
- * | reciprocal | a2b octave + quadratic guess + 1 Newton | 18 | 285.5 | rel 7.4e-4 on +-[0.5, 50] |
- * | invSqrt, sqrt | a2b octave + quadratic guess + 1 Newton | 18, 19 | 277, 293 | rel 1.4e-3, 4e-4 on [0.01, 1e4] |
- * | log | a2b octave + degree-4 poly | 16 | 229 | abs 1.1e-4 on [0.01, 1e4] |
- * | erf, gelu | piecewise: poly in x^2 + 2 comparisons | 8 | 195, 179 | 4.1e-4, 1.3e-4 |
- * | sigmoid, tanh, silu, softplus | same | 8 | 203-235 | 2.9e-4 .. 6.7e-4 |
- * | softmax | max tree, exp, reciprocal of the sums | 80 (128 wide) | ~127 | 3e-5 (W5) |
+ * | reciprocal | a2b octave + quadratic guess + 1 Newton | 18 (15 on [0.5, 50]) | 183 (131) | rel 7.4e-4 on +-[0.5, 50] |
+ * | invSqrt, sqrt | a2b octave + quadratic guess + 1 Newton | 18, 19 | 159, 175 | rel 1.4e-3, 4e-4 on [0.01, 1e4] |
+ * | log | a2b octave + degree-4 poly | 16 | 119 | abs 1.1e-4 on [0.01, 1e4] |
+ * | erf, gelu | piecewise: poly in x^2 + 2 comparisons (32-bit) | 7 | 147, 131 | 4.1e-4, 1.3e-4 |
+ * | sigmoid, tanh, silu, softplus | same | 7 | 155-187 | 2.9e-4 .. 6.7e-4 |
+ * | softmax | max tree, exp, reciprocal of the sums | 78 (128 wide) | ~126 | 3e-5 (W5) |
  * | layerNorm | square, inverse sqrt of the variances | 19 | ~24.4 | 1.7e-4 (W7) |
  * | cos, sin | a2b range reduction + poly | 12, 13 | 157, 173 | 9e-5 on [-100, 100] |
  *

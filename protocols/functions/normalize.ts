@@ -16,7 +16,8 @@
  *    odd k included), k itself. Every output is a local linear map of the arithmetic bits.
  *
  * Domain: octaves [kmin, kmax]; |x| below 2^kmin is placed in octave kmin, |x| at or above
- * 2^(kmax + 1) gives zero scales (wrong results the protocol cannot see).
+ * 2^(kmax + 1) gives wrong results that the protocol cannot see (only the low kmax + f + 2
+ * bits of x are read).
  *
  * @example
  * ```ts

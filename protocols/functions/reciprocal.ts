@@ -6,10 +6,12 @@
  * error), and 1/x = (sign(x) 2^-k) w, the signed scale made by `where` beside the Newton
  * step.
  *
- * Cost at 2 parties (default range, signed), measured: 18 rounds, 285.5 bytes per element
- * (a2b 95.5, 5 OR levels 80, 1 word B2A 8, |x| 16, u 16, u^2 8, Newton 32, sign 16,
- * product 16); with `range: [0.5, 50]` 16 rounds, 253.5 bytes (3 OR levels instead of
- * 5); `signed: false` saves the two `where`s (32 bytes).
+ * Cost at 2 parties (default range, signed), measured: 18 rounds, 183 bytes per element
+ * (a2b of the low 38 bits 45.25, leading one: suffix OR on 30 bit planes ~30 and B2A of
+ * 31 planes 3.9; |x| 16, u 16, u^2 8, Newton 32, sign 16, product 16); with
+ * `range: [0.5, 50]` 15 rounds, 130.6 bytes (a2b of 23 bits 22.75, OR on 6 planes ~3,
+ * B2A of 7 planes 0.9); `signed: false` saves the two `where`s (32 bytes). Dealer
+ * material of the B2A: one random bit per octave and element (the time of wide ranges).
  * CrypTen (3 exp(0.5 - x) + 0.003, 10 Newton steps, sign by a comparison): 38 rounds,
  * 552 bytes.
  *

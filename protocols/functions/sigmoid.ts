@@ -3,7 +3,7 @@
  * in x^2 (error 1.5e-4), 0 below -8 and 1 above (1 - sigmoid(8) = 3.4e-4). The two
  * comparisons run beside the polynomial (see `piecewise.ts`).
  *
- * Cost at 2 parties: 8 rounds, ~219 bytes per element. CrypTen (exp and a reciprocal):
+ * Cost at 2 parties: 7 rounds, ~171 bytes per element. CrypTen (exp and a reciprocal):
  * ~50 rounds.
  *
  * Accuracy (16 fractional bits, measured): absolute <= 2e-3 on [-16, 16] and everywhere

@@ -4,7 +4,7 @@
  * error 3.2e-3), one Newton step w <- 1.5 w - 0.5 (u w)(w^2) (relative error 1.5e-5), then
  * 1/sqrt(x) = 2^(-k/2) w and sqrt(x) = x / sqrt(x).
  *
- * Cost at 2 parties, default range: inverse sqrt 18 rounds, 277 bytes per element;
+ * Cost at 2 parties, default range: inverse sqrt 18 rounds, 159 bytes per element;
  * sqrt one more round and 16 bytes. (CrypTen: exp-based guess and 3 Newton steps, ~17
  * rounds after its exp.)
  *
