@@ -35,7 +35,10 @@ function reveal(
       const opened = to === undefined
         ? await openAll(op, [x.buf], kind)
         : await openTo(op, [x.buf], to, kind);
-      return opened ? await op.ctx.device.download(opened[0]) : null;
+      if (!opened) return null;
+      const host = await op.ctx.device.download(opened[0]);
+      if (opened[0] !== x.buf) op.ctx.device.dispose(opened[0]);
+      return host;
     },
   };
 }

@@ -49,6 +49,7 @@ export const share: KernelConfig<
     if (value) {
       const v = adopt(d, value);
       buf = kind === "binary" ? d.xor(v, mask) : d.add(v, mask);
+      d.dispose(mask);
     }
     const peers = peersOf(ctx.rank, ctx.size);
     const empty = [new Uint8Array(0)];
