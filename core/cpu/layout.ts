@@ -17,6 +17,7 @@ import { type Ring, RingTensor } from "../ring.ts";
 import { broadcastStrides, fmtShape, numel, type Shape } from "../shape.ts";
 import { asCpu, axisOf, checkShape, wordLayout, words } from "./check.ts";
 import { copyStrided } from "./strided.ts";
+import { type Alloc, freshAlloc } from "./pool.ts";
 
 /** Word strides of `shape` with a trailing word dimension in Z_2^64 (see `wordLayout`). */
 function wl(shape: Shape, ring: Ring) {
@@ -35,7 +36,7 @@ function wl(shape: Shape, ring: Ring) {
  * console.log(reshape(a, [2, -1]).shape); // [2, 2]
  * ```
  */
-export function reshape(x: RingBuffer, shape: Shape): RingTensor {
+export function reshape(x: RingBuffer, shape: Shape, alloc: Alloc = freshAlloc): RingTensor {
   const a = asCpu(x, "reshape");
   const free = shape.filter((d) => d === -1).length;
   const known = shape.filter((d) => d !== -1);
@@ -50,7 +51,9 @@ export function reshape(x: RingBuffer, shape: Shape): RingTensor {
     s = shape.map((d) => (d === -1 ? a.size / rest : d));
   }
   if (numel(s) !== a.size) throw bad();
-  return new RingTensor(a.ring, s, a.data.slice());
+  const out = alloc(a.ring, s, false);
+  (out.data as Uint32Array).set(a.data as Uint32Array);
+  return out;
 }
 
 /**
@@ -65,7 +68,11 @@ export function reshape(x: RingBuffer, shape: Shape): RingTensor {
  * console.log(permute(a, [2, 0, 1]).shape); // [3, 1, 2]
  * ```
  */
-export function permute(x: RingBuffer, perm: readonly number[]): RingTensor {
+export function permute(
+  x: RingBuffer,
+  perm: readonly number[],
+  alloc: Alloc = freshAlloc,
+): RingTensor {
   const a = asCpu(x, "permute");
   if (perm.length !== a.rank) {
     throw new RangeError(
@@ -77,7 +84,7 @@ export function permute(x: RingBuffer, perm: readonly number[]): RingTensor {
     throw new RangeError(`permute: [${perm}] repeats a dim of ${fmtShape(a.shape)}`);
   }
   const shape = p.map((d) => a.shape[d]);
-  const out = new RingTensor(a.ring, shape);
+  const out = alloc(a.ring, shape, false);
   const src = wl(a.shape, a.ring), dst = wl(shape, a.ring);
   const ss = p.map((d) => src.strides[d]);
   if (a.ring === 64) ss.push(1);
@@ -96,13 +103,18 @@ export function permute(x: RingBuffer, perm: readonly number[]): RingTensor {
  * console.log(transpose(a).toBigInts()); // [1n, 3n, 2n, 4n]
  * ```
  */
-export function transpose(x: RingBuffer, d0 = -2, d1 = -1): RingTensor {
+export function transpose(
+  x: RingBuffer,
+  d0 = -2,
+  d1 = -1,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
   const a = asCpu(x, "transpose");
   const i = axisOf(d0, a.rank, "transpose"), j = axisOf(d1, a.rank, "transpose");
   const perm = a.shape.map((_, k) => k);
   perm[i] = j;
   perm[j] = i;
-  return permute(a, perm);
+  return permute(a, perm, alloc);
 }
 
 /**
@@ -121,6 +133,7 @@ export function slice(
   x: RingBuffer,
   begin: readonly number[],
   size: readonly number[],
+  alloc: Alloc = freshAlloc,
 ): RingTensor {
   const a = asCpu(x, "slice");
   if (begin.length !== a.rank || size.length !== a.rank) {
@@ -139,7 +152,7 @@ export function slice(
       );
     }
   }
-  const out = new RingTensor(a.ring, shape);
+  const out = alloc(a.ring, shape, false);
   const src = wl(a.shape, a.ring), dst = wl(shape, a.ring);
   let off = 0;
   for (let d = 0; d < a.rank; d++) off += begin[d] * src.strides[d];
@@ -159,7 +172,11 @@ export function slice(
  * console.log(concat([a, a], 0).shape); // [2, 2]
  * ```
  */
-export function concat(list: readonly RingBuffer[], axis: number): RingTensor {
+export function concat(
+  list: readonly RingBuffer[],
+  axis: number,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
   if (list.length === 0) throw new TypeError("concat: needs at least one tensor");
   const ts = list.map((b) => asCpu(b, "concat"));
   const a = ts[0];
@@ -176,7 +193,7 @@ export function concat(list: readonly RingBuffer[], axis: number): RingTensor {
   }
   const shape = [...a.shape];
   shape[ax] = total;
-  const out = new RingTensor(a.ring, shape);
+  const out = alloc(a.ring, shape, false);
   const dst = wl(shape, a.ring), o = words(out);
   let at = 0;
   for (const t of ts) {
@@ -198,7 +215,11 @@ export function concat(list: readonly RingBuffer[], axis: number): RingTensor {
  * console.log(stack([a, a], 1).toBigInts()); // [1n, 1n, 2n, 2n]
  * ```
  */
-export function stack(list: readonly RingBuffer[], axis: number): RingTensor {
+export function stack(
+  list: readonly RingBuffer[],
+  axis: number,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
   if (list.length === 0) throw new TypeError("stack: needs at least one tensor");
   const ts = list.map((b) => asCpu(b, "stack"));
   const a = ts[0];
@@ -214,7 +235,7 @@ export function stack(list: readonly RingBuffer[], axis: number): RingTensor {
   const ax = axisOf(axis, a.rank + 1, "stack");
   const shape = [...a.shape];
   shape.splice(ax, 0, 1);
-  return concat(ts.map((t) => new RingTensor(t.ring, shape, t.data)), ax);
+  return concat(ts.map((t) => new RingTensor(t.ring, shape, t.data)), ax, alloc);
 }
 
 /**
@@ -233,6 +254,7 @@ export function pad(
   x: RingBuffer,
   pads: readonly (readonly [number, number])[],
   value = 0n,
+  alloc: Alloc = freshAlloc,
 ): RingTensor {
   const a = asCpu(x, "pad");
   if (pads.length !== a.rank) {
@@ -244,7 +266,7 @@ export function pad(
     }
   }
   const shape = a.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
-  const out = new RingTensor(a.ring, shape);
+  const out = alloc(a.ring, shape, true);
   if (value !== 0n) {
     if (out.data instanceof BigUint64Array) out.data.fill(BigInt.asUintN(64, value));
     else out.data.fill(Number(BigInt.asUintN(32, value)));
@@ -268,13 +290,18 @@ export function pad(
  * console.log(gather(a, [2, -3, 2], 0).toBigInts()); // [3n, 1n, 3n]
  * ```
  */
-export function gather(x: RingBuffer, indices: ArrayLike<number>, axis: number): RingTensor {
+export function gather(
+  x: RingBuffer,
+  indices: ArrayLike<number>,
+  axis: number,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
   const a = asCpu(x, "gather");
   const ax = axisOf(axis, a.rank, "gather");
   const D = a.shape[ax];
   const shape = [...a.shape];
   shape[ax] = indices.length;
-  const out = new RingTensor(a.ring, shape);
+  const out = alloc(a.ring, shape, false);
   const w = a.ring === 64 ? 2 : 1;
   let pre = 1, post = w;
   for (let i = 0; i < ax; i++) pre *= a.shape[i];
@@ -309,7 +336,7 @@ export function gather(x: RingBuffer, indices: ArrayLike<number>, axis: number):
  * console.log(expand(a, [2, -1]).toBigInts()); // [1n, 2n, 1n, 2n]
  * ```
  */
-export function expand(x: RingBuffer, shape: Shape): RingTensor {
+export function expand(x: RingBuffer, shape: Shape, alloc: Alloc = freshAlloc): RingTensor {
   const a = asCpu(x, "expand");
   const off = shape.length - a.rank;
   const bad = () =>
@@ -320,7 +347,7 @@ export function expand(x: RingBuffer, shape: Shape): RingTensor {
   for (let i = 0; i < a.rank; i++) {
     if (a.shape[i] !== 1 && a.shape[i] !== s[i + off]) throw bad();
   }
-  const out = new RingTensor(a.ring, s);
+  const out = alloc(a.ring, s, false);
   const dst = wl(s, a.ring);
   const ss = broadcastStrides(a.shape, s).map((v) => v * (a.ring === 64 ? 2 : 1));
   if (a.ring === 64) ss.push(1);

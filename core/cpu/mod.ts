@@ -192,39 +192,39 @@ export class CpuDevice implements Device {
 
   /** Copy with a new shape of equal size (one dim may be -1). */
   reshape(a: RingBuffer, shape: Shape): RingTensor {
-    return layout.reshape(a, shape);
+    return layout.reshape(a, shape, this.#alloc);
   }
   /** Dimensions reordered by `perm`. */
   permute(a: RingBuffer, perm: readonly number[]): RingTensor {
-    return layout.permute(a, perm);
+    return layout.permute(a, perm, this.#alloc);
   }
   /** Swaps two dims (the last two by default). */
   transpose(a: RingBuffer, d0?: number, d1?: number): RingTensor {
-    return layout.transpose(a, d0, d1);
+    return layout.transpose(a, d0, d1, this.#alloc);
   }
   /** Sub-tensor at `begin` of sizes `size` (-1: to the end). */
   slice(a: RingBuffer, begin: readonly number[], size: readonly number[]): RingTensor {
-    return layout.slice(a, begin, size);
+    return layout.slice(a, begin, size, this.#alloc);
   }
   /** Concatenation along `axis`. */
   concat(list: readonly RingBuffer[], axis: number): RingTensor {
-    return layout.concat(list, axis);
+    return layout.concat(list, axis, this.#alloc);
   }
   /** Stack along a new `axis`. */
   stack(list: readonly RingBuffer[], axis: number): RingTensor {
-    return layout.stack(list, axis);
+    return layout.stack(list, axis, this.#alloc);
   }
   /** Constant padding, `pads[i] = [before, after]`. */
   pad(a: RingBuffer, pads: readonly (readonly [number, number])[], value?: bigint): RingTensor {
-    return layout.pad(a, pads, value);
+    return layout.pad(a, pads, value, this.#alloc);
   }
   /** Index-select along `axis`. */
   gather(a: RingBuffer, indices: ArrayLike<number>, axis: number): RingTensor {
-    return layout.gather(a, indices, axis);
+    return layout.gather(a, indices, axis, this.#alloc);
   }
   /** Materialised broadcast to `shape`. */
   expand(a: RingBuffer, shape: Shape): RingTensor {
-    return layout.expand(a, shape);
+    return layout.expand(a, shape, this.#alloc);
   }
 }
 

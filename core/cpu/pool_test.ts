@@ -54,12 +54,21 @@ Deno.test("every pooled kernel overwrites its whole output (poisoned reuse)", ()
       ["bit low", (d) => d.bit(d.upload(a), 21)],
       ["matmul", (d) => d.matmul(d.upload(a), d.transpose(d.upload(b)))],
       ["zeros", (d) => d.zeros([3, 4], ring)],
+      ["reshape", (d) => d.reshape(d.upload(a), [4, 3])],
+      ["transpose", (d) => d.transpose(d.upload(a))],
+      ["slice", (d) => d.slice(d.upload(a), [1, 1], [2, -1])],
+      ["concat", (d) => d.concat([d.upload(a), d.upload(b)], 1)],
+      ["stack", (d) => d.stack([d.upload(a), d.upload(b)], 0)],
+      ["pad", (d) => d.pad(d.upload(a), [[1, 0], [0, 2]])],
+      ["pad value", (d) => d.pad(d.upload(a), [[0, 1], [1, 0]], 5n)],
+      ["gather", (d) => d.gather(d.upload(a), [2, 0, -1], 0)],
+      ["expand", (d) => d.expand(d.upload(row), [3, 4])],
     ];
     for (const [name, f] of cases) {
       const want = ref.read(f(ref)).toBigInts();
       for (let r = 0; r < 3; r++) {
         // Fill the pool with poisoned buffers of every size the kernel might take.
-        const junk = [4, 9, 12, 12, 12].map((n) => dev.fill([n], ring, -1n));
+        const junk = [4, 6, 9, 12, 12, 12, 20, 24, 24].map((n) => dev.fill([n], ring, -1n));
         for (const j of junk) dev.dispose(j);
         const got = f(dev);
         assert.deepEqual(dev.read(got).toBigInts(), want, `${name} Z_2^${ring}`);
