@@ -45,11 +45,12 @@ export function maxCost(
   k: number,
   ring: Ring,
   withArg: boolean,
+  bits: number = ring,
 ): { rounds: number; bytes: number } {
   let rounds = withArg ? 1 : 0;
   let bytes = withArg ? openBytes(n, rows * k) : 0;
   for (const h of treePairs(k)) {
-    const m = msbCost(n, rows * h, ring);
+    const m = msbCost(n, rows * h, ring, bits);
     rounds += m.rounds + 1;
     bytes += m.bytes + mulBitBytes(n, rows * h, rows * h, ring);
     if (withArg) bytes += andBytes(n, 1, strideOf(rows * k), ring);
@@ -66,21 +67,46 @@ function dims(x: SecretTensor, dim: number): { ax: number; rows: number; k: numb
   return { ax, rows: k === 0 ? 0 : x.size / k, k };
 }
 
-/** The kernel: `run(op, x, dim, withArg = false, keepDims = false)` -> [max, one-hot]. */
-export const maxA: KernelConfig<[SecretTensor, number, boolean?, boolean?], MaxResult> = {
+/**
+ * The kernel: `run(op, x, dim, withArg = false, keepDims = false, bits = ring)` -> [max,
+ * one-hot]. With `bits` < ring the comparisons read the low bits only (`msb_a` with a
+ * width): valid when every difference of two entries is below 2^(bits - 1) in raw value.
+ */
+export const maxA: KernelConfig<
+  [SecretTensor, number, boolean?, boolean?, number?],
+  MaxResult
+> = {
   name: "max_a",
   cost: {
-    rounds: (n: number, x: SecretTensor, dim: number, withArg = false) => {
+    rounds: (
+      n: number,
+      x: SecretTensor,
+      dim: number,
+      withArg = false,
+      _k = false,
+      bits?: number,
+    ) => {
       const { rows, k } = dims(x, dim);
-      return maxCost(n, rows, k, x.ring, withArg).rounds;
+      return maxCost(n, rows, k, x.ring, withArg, bits ?? x.ring).rounds;
     },
-    bytesPerParty: (n: number, x: SecretTensor, dim: number, withArg = false) => {
+    bytesPerParty: (
+      n: number,
+      x: SecretTensor,
+      dim: number,
+      withArg = false,
+      _k = false,
+      bits?: number,
+    ) => {
       const { rows, k } = dims(x, dim);
-      return maxCost(n, rows, k, x.ring, withArg).bytes;
+      return maxCost(n, rows, k, x.ring, withArg, bits ?? x.ring).bytes;
     },
   },
-  async run(op, x, dim, withArg = false, keepDims = false) {
+  async run(op, x, dim, withArg = false, keepDims = false, bits?: number) {
     x.need("arithmetic", "max");
+    const width = bits ?? x.ring;
+    if (!Number.isInteger(width) || width < 2 || width > x.ring) {
+      throw new RangeError(`max: bits must be an integer in [2, ${x.ring}], got ${width}`);
+    }
     const { ax, rows, k } = dims(x, dim);
     if (k === 0) throw new RangeError(`max: dim ${dim} of ${x.shape} is empty`);
     const { ctx } = op;
@@ -101,7 +127,7 @@ export const maxA: KernelConfig<[SecretTensor, number, boolean?, boolean?], MaxR
       const b = cur.gather(Array.from({ length: h }, (_, j) => 2 * j + 1), 1);
       const diff = a.sub(b);
       const mb = new MulBit(sub(op, `y${level}`), [rows, h], diff);
-      let ge = await msbPlane(sub(op, `m${level}`), diff);
+      let ge = await msbPlane(sub(op, `m${level}`), diff, width);
       if (p0) ge = notPlane(ge, rows * h);
       let ohNext: Promise<Uint32Array> | null = null;
       if (withArg) {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { runParties } from "../mod.ts";
+import type { SecretTensor } from "../secret_tensor.ts";
+import { maxCost } from "./max_a.ts";
 import { msbCost } from "./msb_a.ts";
 
 for (const n of [2, 3]) {
@@ -44,4 +46,27 @@ Deno.test("toBinary(bits): the whole word of |x| < 2^(bits - 1), sign bit copied
     return (await (await x.toBinary(23)).revealRing())!.toBigInts(true);
   }, { dealer: "tfpUnsafe" });
   for (const r of res) assert.deepEqual(r, xs);
+});
+
+Deno.test("max_a with bits: 32-bit comparisons give the same max, fewer rounds", async () => {
+  const xs = Array.from({ length: 8 * 16 }, (_, i) => ((i * 7919) % 2001) / 100 - 10);
+  const [r] = await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [8, 16] });
+    await ctx.flush();
+    const s0 = ctx.stats();
+    const [m] = await ctx.run<[SecretTensor, unknown]>("max_a", x, 1, false, false, 32);
+    await ctx.flush();
+    const s1 = ctx.stats();
+    return {
+      out: (await m.reveal())!,
+      rounds: s1.rounds - s0.rounds,
+      bytes: s1.payloadBytes - s0.payloadBytes,
+    };
+  }, { dealer: "tfpUnsafe" });
+  const want = Array.from({ length: 8 }, (_, i) => Math.max(...xs.slice(16 * i, 16 * i + 16)));
+  r.out.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-4, `${v} vs ${want[i]}`));
+  const c = maxCost(2, 8, 16, 64, false, 32);
+  assert.equal(r.rounds, c.rounds);
+  assert.equal(r.bytes, c.bytes);
+  assert.ok(c.rounds < maxCost(2, 8, 16, 64, false).rounds);
 });

@@ -17,7 +17,7 @@
  * | log | a2b octave + degree-4 poly | 16 | 119 | abs 1.1e-4 on [0.01, 1e4] |
  * | erf, gelu | piecewise: poly in x^2 + 2 comparisons (32-bit) | 7 | 147, 131 | 4.1e-4, 1.3e-4 |
  * | sigmoid, tanh, silu, softplus | same | 7 | 155-187 | 2.9e-4 .. 6.7e-4 |
- * | softmax | max tree, exp, reciprocal of the sums | 78 (128 wide) | ~126 | 3e-5 (W5) |
+ * | softmax | max tree (32-bit), exp, reciprocal of the sums | 71 (128 wide) | ~102 | 3e-5 (W5) |
  * | layerNorm | square, inverse sqrt of the variances | 19 | ~24.4 | 1.7e-4 (W7) |
  * | cos, sin | a2b range reduction + poly | 12, 13 | 157, 173 | 9e-5 on [-100, 100] |
  *
