@@ -47,11 +47,12 @@ export interface BufferPoolOptions {
   /** Fill disposed buffers with 0xDEADBEEF (for tests; default false). */
   poison?: boolean;
   /**
-   * Size classes of at least this many bytes are refilled in the background (default 4 MiB;
+   * Size classes of at least this many bytes are refilled in the background (default
    * `Infinity`: never). Outputs that are kept (a layer's result) never come back, so a
    * workload that runs again finds the pool short by as many buffers; each miss raises the
    * class's target (at most 8 buffers), and a timer task allocates and touches one missing
-   * buffer at a time while the event loop is idle (waiting for the network, say).
+   * buffer at a time. Off by default: on the loaded 2-core dev VM the touching competed with
+   * the parties for the cores and made W1 ~30% slower (2 A/B pairs, 0.27 s vs 0.36 s).
    */
   refillMinBytes?: number;
 }
@@ -94,7 +95,7 @@ export class BufferPool {
     this.#maxBytes = opts.maxBytes ?? 512 * 1024 * 1024;
     this.#minBytes = opts.minBytes ?? 64 * 1024;
     this.#poison = opts.poison ?? false;
-    this.#refillMin = opts.refillMinBytes ?? 4 * 1024 * 1024;
+    this.#refillMin = opts.refillMinBytes ?? Infinity;
   }
 
   /** Whether disposed buffers are poisoned. */
