@@ -76,7 +76,7 @@ function table(rows: AccuracyRecord[]): string {
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.fn} | [${r.domain[0]}, ${r.domain[1]}] | ${r.inputs} | ${r.points} | ${
+      `| ${r.fn} | [${num(r.domain[0])}, ${num(r.domain[1])}] | ${r.inputs} | ${r.points} | ${
         f(r.max_abs_err)
       } | ${f(r.max_rel_err)} | ${f(r.crypten_max_abs_err)} | ${r.rounds} | ${
         r.bytes_per_elem.toFixed(1)
@@ -85,6 +85,8 @@ function table(rows: AccuracyRecord[]): string {
   }
   return lines.join("\n") + "\n";
 }
+
+const num = (v: number) => String(Number(v.toPrecision(3)));
 
 function plotName(fn: string): string {
   return `accuracy_${fn.replace(/[^A-Za-z0-9]+/g, "_")}.svg`;
