@@ -23,7 +23,7 @@ import { matmulPrograms } from "./kernels/matmul.ts";
 import { rowSumProgram, SUM_CHUNK } from "./kernels/reduce.ts";
 import type { WebGpuDevice } from "./device.ts";
 import { permute } from "./layout_ops.ts";
-import { convPlan, matmulPlan, sumAxes } from "./plans.ts";
+import { convPlan, matmulPlan, sumAxes } from "@sharetensor/core/plans";
 import type { GpuTensor } from "./tensor.ts";
 
 /**

@@ -31,7 +31,7 @@ import {
 import { type BinaryOp, binaryProgram } from "./kernels/elementwise.ts";
 import { type UnaryOp, unaryProgram } from "./kernels/unary.ts";
 import type { MatmulStrategy } from "./kernels/matmul.ts";
-import { checkShape } from "./plans.ts";
+import { checkShape } from "@sharetensor/core/plans";
 import * as ops from "./compute_ops.ts";
 import type { GpuRuntime } from "./runtime.ts";
 import { GpuStorage, GpuTensor } from "./tensor.ts";

@@ -28,7 +28,7 @@ import {
   reshapeShape,
   sliceShape,
   wordLayout,
-} from "./plans.ts";
+} from "@sharetensor/core/plans";
 import type { GpuTensor } from "./tensor.ts";
 
 /**

@@ -24,7 +24,7 @@ import { numel, type Shape } from "@sharetensor/core/shape";
 import type { RingBuffer } from "@sharetensor/core/device";
 import { byteShiftProgram, chachaProgram } from "./kernels/chacha.ts";
 import type { WebGpuDevice } from "./device.ts";
-import { checkShape } from "./plans.ts";
+import { checkShape } from "@sharetensor/core/plans";
 
 /** Where to draw from: a seed and a byte position in its stream (a `Prg` fits). */
 export interface PrgState {

@@ -13,7 +13,7 @@
  */
 import type { RingBuffer } from "../device.ts";
 import { RingTensor } from "../ring.ts";
-import { fmtShape, normAxis, type Shape } from "../shape.ts";
+import { fmtShape } from "../shape.ts";
 
 /**
  * Returns `b` as a {@linkcode RingTensor} when it belongs to the CPU device; `TypeError`
@@ -62,23 +62,6 @@ export function asCpuPair(a: RingBuffer, b: RingBuffer, op: string): [RingTensor
 }
 
 /**
- * Normalises `axis` (negative counts from the end) for rank `rank`; `RangeError` naming the
- * op when out of range, including for a scalar.
- *
- * @example
- * ```ts
- * import { axisOf } from "./check.ts";
- * console.log(axisOf(-1, 3, "sum")); // 2
- * ```
- */
-export function axisOf(axis: number, rank: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new RangeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
-  }
-  return normAxis(axis, rank);
-}
-
-/**
  * The storage of `t` as 32-bit words (two per element in Z_2^64, low word first on the
  * little-endian hosts that Deno runs on); shares memory with `t`.
  *
@@ -94,41 +77,5 @@ export function words(t: RingTensor): Uint32Array {
   return d instanceof Uint32Array ? d : new Uint32Array(d.buffer, d.byteOffset, d.length * 2);
 }
 
-/**
- * Shape and strides of `t` counted in 32-bit words: in Z_2^64 a trailing dimension of 2
- * words is appended, so that 64-bit elements are copied as word pairs.
- *
- * @example
- * ```ts
- * import { wordLayout } from "./check.ts";
- * console.log(wordLayout([2, 3], 64)); // { shape: [2, 3, 2], strides: [6, 2, 1] }
- * ```
- */
-export function wordLayout(shape: Shape, ring: 64 | 32): { shape: number[]; strides: number[] } {
-  const s = ring === 64 ? [...shape, 2] : [...shape];
-  const st = new Array<number>(s.length);
-  let acc = 1;
-  for (let i = s.length - 1; i >= 0; i--) {
-    st[i] = acc;
-    acc *= s[i];
-  }
-  return { shape: s, strides: st };
-}
-
-/**
- * Throws `TypeError` naming `op` unless `shape` is valid (non-negative safe integers).
- *
- * @example
- * ```ts
- * import { checkShape } from "./check.ts";
- * checkShape([2, 0, 3], "zeros"); // fine; [-1] would throw
- * ```
- */
-export function checkShape(shape: Shape, op: string): void {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array, got ${shape}`);
-  for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) {
-      throw new TypeError(`${op}: shape ${fmtShape(shape)} has an invalid size ${d}`);
-    }
-  }
-}
+// Shape rules shared with the WebGPU device and the protocols.
+export { axisOf, checkShape, wordLayout } from "../plans.ts";

@@ -17,7 +17,8 @@
  */
 import type { RingBuffer } from "../device.ts";
 import { type RingData, RingTensor } from "../ring.ts";
-import { broadcastShapes, broadcastStrides, fmtShape, numel, stridesOf } from "../shape.ts";
+import { numel, stridesOf } from "../shape.ts";
+import { matmulPlan } from "../plans.ts";
 import { asCpuPair } from "./check.ts";
 import { gemm } from "./gemm.ts";
 import { type Alloc, freshAlloc } from "./pool.ts";
@@ -36,34 +37,16 @@ import { type Alloc, freshAlloc } from "./pool.ts";
  */
 export function matmul(x: RingBuffer, y: RingBuffer, alloc: Alloc = freshAlloc): RingTensor {
   const [a, b] = asCpuPair(x, y, "matmul");
-  const bad = (why: string, cause?: unknown) =>
-    new TypeError(`matmul: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}: ${why}`, { cause });
-  if (a.rank === 0 || b.rank === 0) throw bad("both operands need at least one dimension");
-  const as = a.rank === 1 ? [1, a.shape[0]] : a.shape;
-  const bs = b.rank === 1 ? [b.shape[0], 1] : b.shape;
-  const m = as[as.length - 2], k = as[as.length - 1];
-  const k2 = bs[bs.length - 2], n = bs[bs.length - 1];
-  if (k !== k2) throw bad(`inner sizes ${k} and ${k2} differ`);
-  const aBatch = as.slice(0, -2), bBatch = bs.slice(0, -2);
-  let batch: number[];
-  try {
-    batch = broadcastShapes(aBatch, bBatch);
-  } catch (e) {
-    throw bad(`batch dimensions ${fmtShape(aBatch)} and ${fmtShape(bBatch)} do not broadcast`, e);
-  }
-  const shape = [...batch];
-  if (a.rank > 1) shape.push(m);
-  if (b.rank > 1) shape.push(n);
+  const { shape, m, k, n, batch, aStr, bStr } = matmulPlan(a.shape, b.shape);
   const out = alloc(a.ring, shape, true);
   const nb = numel(batch);
   if (out.size === 0) return out;
-  if (bBatch.length === 0) {
+  if (b.rank <= 2) {
     // One shared matrix B (a Linear layer on [batch, seq, hidden]): fold the batch into
     // the rows of a single product, so B is copied and packed once.
     gemm(a.ring, a.data, 0, b.data, 0, out.data, 0, nb * m, k, n);
     return out;
   }
-  const sa = broadcastStrides(aBatch, batch), sb = broadcastStrides(bBatch, batch);
   const bst = stridesOf(batch);
   for (let t = 0; t < nb; t++) {
     // Offsets of batch t in each operand (a batch stride is 0 where it broadcasts).
@@ -71,15 +54,15 @@ export function matmul(x: RingBuffer, y: RingBuffer, alloc: Alloc = freshAlloc):
     for (let d = 0; d < batch.length; d++) {
       const i = Math.floor(rem / bst[d]);
       rem -= i * bst[d];
-      oa += i * sa[d];
-      ob += i * sb[d];
+      oa += i * aStr[d];
+      ob += i * bStr[d];
     }
     gemm(
       a.ring,
       a.data as RingData,
-      oa * m * k,
+      oa,
       b.data as RingData,
-      ob * k * n,
+      ob,
       out.data,
       t * m * n,
       m,

@@ -11,33 +11,12 @@
  * ```
  * @module
  */
+import type { ConvGeometry } from "@sharetensor/core/plans";
 import type { Ring } from "@sharetensor/core/ring";
 import type { Program } from "../runtime.ts";
 import { grid1d, kernel1d, ringPrelude } from "../wgsl.ts";
 
-/** Geometry of a 2-d convolution (conv1d is the case H = KH = 1). */
-export interface ConvGeometry {
-  /** Batch, channels in, height, width of x. */
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-  /** Groups. */
-  g: number;
-  /** Kernel height and width. */
-  kh: number;
-  kw: number;
-  /** Output height and width. */
-  oh: number;
-  ow: number;
-  /** Stride, padding, dilation per dimension. */
-  sh: number;
-  sw: number;
-  ph: number;
-  pw: number;
-  dh: number;
-  dw: number;
-}
+export type { ConvGeometry };
 
 const BODY = `  let L = P[8] * P[9]; let KK = P[6] * P[7]; let R = P[5] * KK;
   let l = i % L; let q = i / L; let r = q % R; let ng = q / R;

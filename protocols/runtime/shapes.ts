@@ -10,7 +10,8 @@
  * @module
  */
 import type { ConvOptions } from "@sharetensor/core/device";
-import { broadcastShapes, fmtShape, type Shape } from "@sharetensor/core/shape";
+import { convPlan, matmulPlan } from "@sharetensor/core/plans";
+import { fmtShape, type Shape } from "@sharetensor/core/shape";
 import { hash32 } from "./frame.ts";
 
 /**
@@ -24,26 +25,7 @@ import { hash32 } from "./frame.ts";
  * ```
  */
 export function matmulShape(a: Shape, b: Shape): number[] {
-  if (a.length === 0 || b.length === 0) {
-    throw new TypeError(`matmul: scalar operand ${fmtShape(a)} @ ${fmtShape(b)}`);
-  }
-  const a2 = a.length === 1 ? [1, a[0]] : a;
-  const b2 = b.length === 1 ? [b[0], 1] : b;
-  const k = a2[a2.length - 1];
-  if (k !== b2[b2.length - 2]) {
-    throw new TypeError(`matmul: inner sizes differ in ${fmtShape(a)} @ ${fmtShape(b)}`);
-  }
-  const batch = broadcastShapes(a2.slice(0, -2), b2.slice(0, -2));
-  const out = [...batch];
-  if (a.length > 1) out.push(a2[a2.length - 2]);
-  if (b.length > 1) out.push(b2[b2.length - 1]);
-  return out;
-}
-
-function per(v: number | readonly number[] | undefined, nd: number, dflt: number): number[] {
-  if (v === undefined) return new Array(nd).fill(dflt);
-  if (typeof v === "number") return new Array(nd).fill(v);
-  return [...v];
+  return matmulPlan(a, b).shape;
 }
 
 /**
@@ -56,29 +38,8 @@ function per(v: number | readonly number[] | undefined, nd: number, dflt: number
  * ```
  */
 export function convShape(x: Shape, w: Shape, opts: ConvOptions, nd: 1 | 2): number[] {
-  if (x.length !== nd + 2 || w.length !== nd + 2) {
-    throw new TypeError(
-      `conv${nd}d: input ${fmtShape(x)} and weight ${fmtShape(w)} need rank ${nd + 2}`,
-    );
-  }
-  const s = per(opts.stride, nd, 1);
-  const p = per(opts.padding, nd, 0);
-  const d = per(opts.dilation, nd, 1);
-  const g = opts.groups ?? 1;
-  if (x[1] !== w[1] * g || w[0] % g !== 0) {
-    throw new TypeError(
-      `conv${nd}d: input ${fmtShape(x)} and weight ${fmtShape(w)} do not match with groups ${g}`,
-    );
-  }
-  const out = [x[0], w[0]];
-  for (let i = 0; i < nd; i++) {
-    const o = Math.floor((x[2 + i] + 2 * p[i] - d[i] * (w[2 + i] - 1) - 1) / s[i]) + 1;
-    if (o <= 0) {
-      throw new TypeError(`conv${nd}d: empty output for ${fmtShape(x)} and ${fmtShape(w)}`);
-    }
-    out.push(o);
-  }
-  return out;
+  const p = convPlan(x, w, opts, nd);
+  return nd === 2 ? [p.n, p.o, p.oh, p.ow] : [p.n, p.o, p.ow];
 }
 
 /**

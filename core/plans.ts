@@ -1,7 +1,8 @@
 /**
- * Shape checks and plans of the WebGPU device, host-side and pure: each takes shapes
- * and arguments, throws the same kinds of error as the CPU device (`TypeError` naming the
- * shapes, `RangeError` for out-of-range arguments), and returns what the kernels need.
+ * Shape checks and plans shared by every device and the protocols, host-side and pure:
+ * each takes shapes and arguments, throws `TypeError` naming the shapes or `RangeError`
+ * for out-of-range arguments, and returns what the kernels need. One copy of these rules
+ * keeps the CPU device, the WebGPU device and the protocols' shape checks in agreement.
  *
  * @example
  * ```ts
@@ -10,15 +11,32 @@
  * ```
  * @module
  */
-import type { ConvOptions } from "@sharetensor/core/device";
-import {
-  broadcastShapes,
-  broadcastStrides,
-  fmtShape,
-  numel,
-  type Shape,
-} from "@sharetensor/core/shape";
-import type { ConvGeometry } from "./kernels/im2col.ts";
+import type { ConvOptions } from "./device.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, numel, type Shape } from "./shape.ts";
+
+/** Geometry of a 2-d convolution (conv1d is the case H = KH = 1). */
+export interface ConvGeometry {
+  /** Batch, channels in, height, width of x. */
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  /** Groups. */
+  g: number;
+  /** Kernel height and width. */
+  kh: number;
+  kw: number;
+  /** Output height and width. */
+  oh: number;
+  ow: number;
+  /** Stride, padding, dilation per dimension. */
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+}
 
 /**
  * Normalises `axis` for rank `rank`; `RangeError` naming the op when out of range.
