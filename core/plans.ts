@@ -286,6 +286,9 @@ function perDim(
   return arr;
 }
 
+/** A checked convolution: its geometry and the number of output channels. */
+export type ConvPlan = ConvGeometry & { o: number };
+
 /**
  * Geometry of conv1d (`nd` 1, shapes of rank 3) or conv2d (`nd` 2, rank 4), with the CPU
  * device's checks; conv1d becomes a conv2d of height 1.
@@ -301,7 +304,7 @@ export function convPlan(
   w: Shape,
   opts: ConvOptions,
   nd: 1 | 2,
-): ConvGeometry & { o: number } {
+): ConvPlan {
   const op = `conv${nd}d`;
   const bad = (why: string) =>
     new TypeError(`${op}: input ${fmtShape(x)} and weight ${fmtShape(w)}: ${why}`);

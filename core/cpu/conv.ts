@@ -20,35 +20,12 @@
  */
 import type { ConvOptions, RingBuffer } from "../device.ts";
 import { RingTensor } from "../ring.ts";
-import { fmtShape } from "../shape.ts";
+import { type ConvPlan, convPlan } from "../plans.ts";
 import { asCpuPair, words } from "./check.ts";
 import { gemmStaged, type ReadC, type WriteB, zeroFill } from "./gemm_wasm.ts";
 
 /** Elements of im2col columns built at once (bounds the GEMM scratch memory). */
 const CHUNK = 1 << 21;
-
-function perDim(
-  v: number | readonly number[] | undefined,
-  def: number,
-  nd: number,
-  name: string,
-  min: number,
-): number[] {
-  const arr = v === undefined
-    ? new Array(nd).fill(def)
-    : typeof v === "number"
-    ? new Array(nd).fill(v)
-    : [...v];
-  if (arr.length !== nd) {
-    throw new RangeError(`conv${nd}d: ${name} needs ${nd} values, got [${arr}]`);
-  }
-  for (const e of arr) {
-    if (!Number.isSafeInteger(e) || e < min) {
-      throw new RangeError(`conv${nd}d: ${name} must be integers >= ${min}, got [${arr}]`);
-    }
-  }
-  return arr;
-}
 
 /**
  * conv2d of x [N, C, H, W] with w [O, C/groups, KH, KW] mod 2^ring, giving
@@ -72,26 +49,16 @@ export function conv2d(
   nd = 2,
   chunk = CHUNK,
 ): RingTensor {
-  const op = `conv${nd}d`;
-  const [x, w] = asCpuPair(xb, wb, op);
-  const bad = (why: string) =>
-    new TypeError(`${op}: input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)}: ${why}`);
-  if (x.rank !== 4 || w.rank !== 4) throw bad(`need rank ${nd + 2} for both`);
-  const [N, C, H, W] = x.shape;
-  const [O, Cg, KH, KW] = w.shape;
-  const groups = opts.groups ?? 1;
-  if (!Number.isSafeInteger(groups) || groups < 1) {
-    throw new RangeError(`${op}: groups must be an integer >= 1, got ${groups}`);
-  }
-  const [sh, sw] = perDim(opts.stride, 1, 2, "stride", 1);
-  const [ph, pw] = perDim(opts.padding, 0, 2, "padding", 0);
-  const [dh, dw] = perDim(opts.dilation, 1, 2, "dilation", 1);
-  if (Cg * groups !== C) throw bad(`${C} input channels != ${Cg} per group x ${groups} groups`);
-  if (O % groups !== 0) throw bad(`${O} output channels do not divide into ${groups} groups`);
-  if (KH < 1 || KW < 1) throw bad("empty kernel");
-  const OH = Math.floor((H + 2 * ph - dh * (KH - 1) - 1) / sh) + 1;
-  const OW = Math.floor((W + 2 * pw - dw * (KW - 1) - 1) / sw) + 1;
-  if (OH < 1 || OW < 1) throw bad(`kernel (dilated) is larger than the padded input`);
+  const [x, w] = asCpuPair(xb, wb, `conv${nd}d`);
+  const p = convPlan(x.shape, w.shape, opts, 2);
+  return convCore(x, w, p, chunk);
+}
+
+/** The im2col + GEMM convolution of 4-d x and w on a checked plan. */
+function convCore(x: RingTensor, w: RingTensor, p: ConvPlan, chunk: number): RingTensor {
+  const { n: N, c: C, h: H, w: W, o: O, g: groups, kh: KH, kw: KW, oh: OH, ow: OW } = p;
+  const { sh, sw, ph, pw, dh, dw } = p;
+  const Cg = C / groups;
   const out = new RingTensor(x.ring, [N, O, OH, OW]);
   if (out.size === 0) return out;
   const Og = O / groups, K = Cg * KH * KW, P = OH * OW;
@@ -165,23 +132,12 @@ export function conv2d(
  */
 export function conv1d(xb: RingBuffer, wb: RingBuffer, opts: ConvOptions = {}): RingTensor {
   const [x, w] = asCpuPair(xb, wb, "conv1d");
-  if (x.rank !== 3 || w.rank !== 3) {
-    throw new TypeError(
-      `conv1d: input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)}: need rank 3 for both`,
-    );
-  }
-  const one = (v: number | readonly number[] | undefined, def: number) =>
-    [def, ...perDim(v, def, 1, "option", def === 0 ? 0 : 1)] as number[];
-  const y = conv2d(
+  const p = convPlan(x.shape, w.shape, opts, 1);
+  const y = convCore(
     new RingTensor(x.ring, [x.shape[0], x.shape[1], 1, x.shape[2]], x.data),
     new RingTensor(w.ring, [w.shape[0], w.shape[1], 1, w.shape[2]], w.data),
-    {
-      stride: one(opts.stride, 1),
-      padding: one(opts.padding, 0),
-      dilation: one(opts.dilation, 1),
-      groups: opts.groups,
-    },
-    1,
+    p,
+    CHUNK,
   );
   return new RingTensor(y.ring, [y.shape[0], y.shape[1], y.shape[3]], y.data);
 }
