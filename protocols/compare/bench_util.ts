@@ -36,7 +36,17 @@ export async function twoParties(): Promise<Parties> {
   let ms = 0;
   for (const c of ctxs) {
     const s = c.dealer as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    for (const m of ["mulTriple", "andTriple", "randBits", "truncPair", "squarePair"]) {
+    for (
+      const m of [
+        "mulTriple",
+        "andTriple",
+        "randBits",
+        "truncPair",
+        "squarePair",
+        "matmulTriple",
+        "convTriple",
+      ]
+    ) {
       const f = s[m].bind(s);
       s[m] = (...a: unknown[]) => {
         const t = performance.now();
