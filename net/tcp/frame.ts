@@ -110,6 +110,9 @@ export function coalesce(chunks: readonly Uint8Array[], limit = 16384): Uint8Arr
   return out;
 }
 
+/** Largest body that a {@linkcode FrameReader} with `reuseBodies` reads into its buffer. */
+export const REUSED_BODY_BYTES = (1 << 20) + 64;
+
 /**
  * Reads frames from a stream through a 64 KiB buffer (small frames cost no extra read);
  * large bodies are read straight into their own buffer.
@@ -123,7 +126,15 @@ export class FrameReader {
   peer: number;
   /** Largest accepted body length in bytes. */
   maxFrameBytes: number;
+  /**
+   * When true, a body of up to {@linkcode REUSED_BODY_BYTES} is read into one buffer that
+   * the next `readFrame` overwrites: set it only where each body is consumed (say,
+   * decrypted into a new buffer) before the next frame is read. Saves the page faults of a
+   * fresh buffer per frame.
+   */
+  reuseBodies = false;
   #src: ByteSource;
+  #body: Uint8Array | undefined;
   #buf = new Uint8Array(65536);
   #start = 0;
   #end = 0;
@@ -179,7 +190,11 @@ export class FrameReader {
       );
     }
     this.#start += 4;
-    const body = new Uint8Array(len);
+    let body: Uint8Array;
+    if (this.reuseBodies && len <= REUSED_BODY_BYTES) {
+      if (!this.#body || this.#body.length < len) this.#body = new Uint8Array(REUSED_BODY_BYTES);
+      body = this.#body.subarray(0, len);
+    } else body = new Uint8Array(len);
     const have = Math.min(len, this.#end - this.#start);
     body.set(b.subarray(this.#start, this.#start + have));
     this.#start += have;

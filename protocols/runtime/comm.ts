@@ -46,6 +46,10 @@ import {
 
 /** Op hash of an abort notice. */
 const ABORT_OP = hash32("__abort__");
+/** Messages at least this large are encoded into reused buffers. */
+const SPARE_MIN_BYTES = 65536;
+/** Most reusable message buffers kept (one per peer of a small cluster). */
+const SPARE_MAX = 4;
 
 interface Expect {
   opName: string;
@@ -86,6 +90,12 @@ export class Comm {
   #failed: Error | null = null;
   #drainers: (() => void)[] = [];
   #sending = 0;
+  /**
+   * Message buffers free for reuse: a round's message goes back here once its exchange
+   * resolved (the transport is done with it), so steady-state rounds write into warm memory
+   * instead of a fresh multi-MB buffer whose first touch costs page faults.
+   */
+  readonly #spare: Uint8Array[] = [];
   /** Requests whose sends sit in the outbox: settled once those are encoded (copied). */
   #unsent: { sent(): void; fail(err: Error): void }[] = [];
   #stats: CommStats = { payloadBytes: 0, frameBytes: 0, messages: 0 };
@@ -244,6 +254,21 @@ export class Comm {
     e.got(sub.payload);
   }
 
+  #take(n: number): Uint8Array {
+    if (n < SPARE_MIN_BYTES) return new Uint8Array(n);
+    const i = this.#spare.findIndex((b) => b.buffer.byteLength >= n);
+    if (i < 0) return new Uint8Array(n);
+    const [b] = this.#spare.splice(i, 1);
+    return new Uint8Array(b.buffer, 0, n);
+  }
+
+  #give(sent: ReadonlyMap<number, Uint8Array>): void {
+    for (const b of sent.values()) if (b.buffer.byteLength >= SPARE_MIN_BYTES) this.#spare.push(b);
+    if (this.#spare.length > SPARE_MAX) {
+      this.#spare.sort((x, y) => y.buffer.byteLength - x.buffer.byteLength).length = SPARE_MAX;
+    }
+  }
+
   #schedule(): void {
     if (this.#scheduled || this.#failed) return;
     this.#scheduled = true;
@@ -258,7 +283,7 @@ export class Comm {
     const sends = new Map<number, Uint8Array>();
     for (const [p, subs] of this.#outbox) {
       if (subs.length === 0) continue;
-      const msg = encodeMessage(subs);
+      const msg = encodeMessage(subs, (n) => this.#take(n));
       sends.set(p, msg);
       this.#stats.messages++;
       this.#stats.frameBytes += MESSAGE_HEADER_BYTES + SUB_HEADER_BYTES * subs.length;
@@ -275,6 +300,7 @@ export class Comm {
       this.#sending++;
       try {
         await this.#t.exchange(sends, []);
+        this.#give(sends);
       } catch (err) {
         this.abort(err instanceof Error ? err : new Error(String(err)));
       } finally {
@@ -291,6 +317,7 @@ export class Comm {
     this.#inFlight = true;
     try {
       const got = await this.#t.exchange(sends, recvFrom);
+      this.#give(sends);
       for (const [p, msg] of got) {
         for (const sub of decodeMessage(msg, p)) {
           if (sub.op === ABORT_OP) {

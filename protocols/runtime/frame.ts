@@ -93,7 +93,8 @@ export function hash32(s: string): number {
 }
 
 /**
- * Encodes the sub-messages for one peer into one message.
+ * Encodes the sub-messages for one peer into one message, in a buffer of exactly the
+ * message's size from `alloc` (default: a new one; a caller may hand out a reused one).
  *
  * @example
  * ```ts
@@ -101,14 +102,20 @@ export function hash32(s: string): number {
  * console.log(encodeMessage([]).byteLength); // 8
  * ```
  */
-export function encodeMessage(subs: readonly OutgoingSub[]): Uint8Array {
+export function encodeMessage(
+  subs: readonly OutgoingSub[],
+  alloc: (bytes: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
   let total = MESSAGE_HEADER_BYTES;
   for (const s of subs) {
     total += SUB_HEADER_BYTES;
     for (const p of s.parts) total += p.byteLength;
   }
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
+  const out = alloc(total);
+  if (out.byteLength !== total) {
+    throw new RangeError(`alloc gave ${out.byteLength} bytes for a message of ${total} bytes`);
+  }
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   dv.setUint32(0, MAGIC, true);
   dv.setUint32(4, subs.length, true);
   let o = MESSAGE_HEADER_BYTES;
