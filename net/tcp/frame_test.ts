@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { FrameDecodeError, PeerClosedError } from "@sharetensor/core/errors";
-import { type ByteSource, coalesce, frameHeader, FrameReader } from "./frame.ts";
+import { type ByteSource, coalesce, frameHeader, FrameReader, REUSED_BODY_BYTES } from "./frame.ts";
 
 /** A source that hands out `bytes` in pieces of the given sizes, then EOF. */
 function source(
@@ -57,6 +57,24 @@ Deno.test("frame reader: frames come back whole for any chunking", async () => {
   assert.deepEqual(await r.readFrame(), new Uint8Array([1]));
   assert.deepEqual(await r.readFrame(), big);
   assert.deepEqual(await r.readFrame(), new Uint8Array([2]));
+});
+
+Deno.test("frame reader: reuseBodies reads bodies into one buffer, larger ones into their own", async () => {
+  const a = new Uint8Array(randomBytes(100_000));
+  const b = new Uint8Array(randomBytes(50));
+  const huge = new Uint8Array(randomBytes(REUSED_BODY_BYTES + 1));
+  const r = new FrameReader(source(framed([a, b, huge, a]), [30_000]), 0);
+  r.reuseBodies = true;
+  const x = await r.readFrame();
+  assert.deepEqual(x, a);
+  const y = await r.readFrame();
+  assert.deepEqual(y, b);
+  assert.equal(x!.buffer, y!.buffer, "second body reuses the first one's buffer");
+  const z = await r.readFrame();
+  assert.deepEqual(z, huge);
+  assert.notEqual(z!.buffer, y!.buffer, "a body over the limit gets its own buffer");
+  assert.deepEqual(await r.readFrame(), a);
+  assert.equal(await r.readFrame(), null);
 });
 
 Deno.test("frame reader: an oversized length is refused before the body is read or allocated", async () => {
