@@ -91,28 +91,32 @@ Deno.test("tcp mesh: concurrent exchanges keep their order on every link", async
   }
 });
 
-Deno.test("tcp mesh: large messages sent back to back through reused buffers arrive intact", async () => {
-  const { ts } = await mesh(2);
-  try {
-    // Multi-part sizes, growing and shrinking, so the link's copy buffers are reused at
-    // other lengths; the caller overwrites its buffer right after each call.
-    const sizes = [3_000_000, 1_500_000, 3_000_001, 200_000];
-    const buf = new Uint8Array(3_000_001);
-    const sent: Promise<unknown>[] = [];
-    for (let i = 0; i < sizes.length; i++) {
-      buf.set(bytesOf(0, 1, i, sizes[i]));
-      sent.push(ts[0].exchange(new Map([[1, buf.subarray(0, sizes[i])]]), []));
-      buf.fill(0xee);
+for (const suite of ["chacha20-hmac-sha256", "insecure"] as const) {
+  Deno.test(`tcp mesh: ${suite}: messages sent back to back through reused buffers arrive intact`, async () => {
+    const { ts } = await mesh(2, { suite });
+    try {
+      // Multi-part sizes, growing and shrinking, so the link's copy buffers are reused at
+      // other lengths; the caller overwrites its buffer right after each call.
+      const sizes = [3_000_000, 1 << 20, 200_000, 1_500_000, 1 << 20, 3_000_001, 10];
+      const buf = new Uint8Array(3_000_001);
+      const sent: Promise<unknown>[] = [];
+      for (let i = 0; i < sizes.length; i++) {
+        buf.set(bytesOf(0, 1, i, sizes[i]));
+        sent.push(ts[0].exchange(new Map([[1, buf.subarray(0, sizes[i])]]), []));
+        buf.fill(0xee);
+      }
+      // All written (so all read and queued by the peer's reader loop) before any is taken.
+      await Promise.all(sent);
+      await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < sizes.length; i++) {
+        const got = await ts[1].exchange(new Map(), [0]);
+        assert.deepEqual(got.get(0), bytesOf(0, 1, i, sizes[i]), `message ${i}`);
+      }
+    } finally {
+      await Promise.all(ts.map((t) => t.close()));
     }
-    for (let i = 0; i < sizes.length; i++) {
-      const got = await ts[1].exchange(new Map(), [0]);
-      assert.deepEqual(got.get(0), bytesOf(0, 1, i, sizes[i]), `message ${i}`);
-    }
-    await Promise.all(sent);
-  } finally {
-    await Promise.all(ts.map((t) => t.close()));
-  }
-});
+  });
+}
 
 for (const suite of ["aes-256-gcm", "insecure"] as const) {
   Deno.test(`tcp mesh: suite ${suite} carries the right bytes`, async () => {

@@ -90,8 +90,9 @@ export class SecureLink {
     this.peer = hs.peer;
     this.#conn = conn;
     this.#reader = reader;
-    // Encrypted bodies are decrypted into new buffers at once: the reader may reuse its own.
-    reader.reuseBodies = hs.recvCipher.suite !== "insecure";
+    // Each body is consumed (decrypted into a new buffer, or copied: see the read loop)
+    // before the next frame is read, so the reader may reuse its buffer.
+    reader.reuseBodies = true;
     this.#send = hs.sendCipher;
     this.#recv = hs.recvCipher;
     this.#timeoutMs = timeoutMs;
@@ -199,8 +200,11 @@ export class SecureLink {
       while (true) {
         const body = await this.#reader.readFrame();
         if (body === null) throw new PeerClosedError(this.peer, "connection closed by the peer");
-        const msg = dec.decode(this.#recv.open(body));
-        if (msg?.kind === "data") this.#deliver(msg.payload);
+        const plain = this.#recv.open(body);
+        const msg = dec.decode(plain);
+        // A whole message that is a view of the reader's reused body (the insecure suite) is
+        // copied out; parts are copied into their message by the decoder.
+        if (msg?.kind === "data") this.#deliver(msg.payload, plain.buffer === body.buffer);
         else if (msg?.kind === "goodbye") {
           // A clean close is not a failure: queued messages stay readable, and only a wait
           // that needs this peer again rejects (the transport decides what that means).
@@ -219,10 +223,10 @@ export class SecureLink {
     }
   }
 
-  #deliver(payload: Uint8Array): void {
+  #deliver(payload: Uint8Array, borrowed: boolean): void {
     // A plain Uint8Array, 8-byte aligned (callers may view it as BigUint64Array), whose
     // buffer holds nothing else (no pooled Buffer slab): a view when that holds, else a copy.
-    const own = payload.buffer.byteLength - payload.byteLength <= 64;
+    const own = !borrowed && payload.buffer.byteLength - payload.byteLength <= 64;
     const p = own && payload.byteOffset % 8 === 0
       ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
       : new Uint8Array(payload);
