@@ -28,7 +28,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, lincomb, mulAt, reinterpret, squareAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt, reinterpret, squareAt } from "./fixed.ts";
 
 /** Options of {@linkcode exp}. */
 export interface ExpOptions {
@@ -58,6 +58,7 @@ export const EXP_MIN_INPUT = -32;
 /** exp(x) elementwise (see the module doc for the method, domain and error). */
 export async function exp(x: SecretTensor, opts: ExpOptions = {}): Promise<SecretTensor> {
   x.need("arithmetic", "exp");
+  x = await atContext(x);
   const ctxF = x.ctx.fracBits;
   const out = opts.fracBits ?? ctxF;
   if (opts.clamp) x = (await x.sub(EXP_MIN_INPUT).relu()).add(EXP_MIN_INPUT);

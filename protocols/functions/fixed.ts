@@ -45,6 +45,15 @@ export async function at(x: SecretTensor, f: number): Promise<SecretTensor> {
   return await x.ctx.run<SecretTensor>("trunc_a", x, x.fracBits - f);
 }
 
+/**
+ * x with at most the context's fractional bits. With more than two parties a product by a
+ * public fraction keeps its extra bits until the next truncation; every function of this
+ * library truncates such an input once on entry, so its fixed-point budget holds.
+ */
+export async function atContext(x: SecretTensor): Promise<SecretTensor> {
+  return x.fracBits > x.ctx.fracBits ? await at(x, x.ctx.fracBits) : x;
+}
+
 /** x * y (secret), truncated once to `f` fractional bits. */
 export async function mulAt(x: SecretTensor, y: SecretTensor, f: number): Promise<SecretTensor> {
   const raw = x === y ? await reinterpret(x, 0).square() : await reinterpret(x, 0).mul(

@@ -27,7 +27,7 @@
  */
 import { PublicTensor } from "../public_tensor.ts";
 import { SecretTensor } from "../secret_tensor.ts";
-import { at, lincomb, mulAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt } from "./fixed.ts";
 import { invSqrt } from "./sqrt.ts";
 
 /** A per-feature parameter: secret, public, or numbers (shape [n]). */
@@ -63,6 +63,7 @@ export async function layerNorm(
   opts: LayerNormOptions = {},
 ): Promise<SecretTensor> {
   x.need("arithmetic", "layerNorm");
+  x = await atContext(x);
   const eps = opts.eps ?? 1e-5;
   if (!(eps >= 0) || !Number.isFinite(eps)) {
     throw new RangeError(`layerNorm: eps must be finite and >= 0, got ${eps}`);

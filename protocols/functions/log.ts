@@ -24,7 +24,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { lincomb, mulAt, reinterpret } from "./fixed.ts";
+import { atContext, lincomb, mulAt, reinterpret } from "./fixed.ts";
 import { normalize } from "./normalize.ts";
 import { chebyshevFit, polyval } from "./polynomial.ts";
 import { octavesOf } from "./reciprocal.ts";
@@ -43,6 +43,7 @@ export const LOG_COEFFS: readonly number[] = chebyshevFit((u) => Math.log(u), 1,
 /** log(x) elementwise, x > 0 (see the module doc). */
 export async function log(x: SecretTensor, opts: LogOptions = {}): Promise<SecretTensor> {
   x.need("arithmetic", "log");
+  x = await atContext(x);
   const [kmin, kmax] = octavesOf(opts.range ?? [2 ** -10, 2 ** 21 - 1], "log");
   const ctxF = x.ctx.fracBits;
   const out = opts.fracBits ?? ctxF;

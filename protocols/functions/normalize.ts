@@ -33,7 +33,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { reinterpret } from "./fixed.ts";
+import { atContext, reinterpret } from "./fixed.ts";
 
 /** Options of {@linkcode normalize}. */
 export interface NormalizeOptions {
@@ -73,6 +73,7 @@ export interface Octaves {
 /** Computes the octave of |x| and the tables asked for (see the module doc). */
 export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<Octaves> {
   x.need("arithmetic", "normalize");
+  x = await atContext(x);
   const { kmin, kmax } = o;
   const f = x.fracBits;
   const ring = x.ring;

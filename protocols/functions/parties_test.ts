@@ -4,6 +4,7 @@ import { exp } from "./exp.ts";
 import { gelu, geluFloat } from "./gelu.ts";
 import { layerNorm } from "./layer_norm.ts";
 import { reciprocal } from "./reciprocal.ts";
+import { sigmoid } from "./sigmoid.ts";
 import { softmax } from "./softmax.ts";
 import { polyval } from "./polynomial.ts";
 import { slowDevice } from "../runtime/slow_device.ts";
@@ -100,4 +101,24 @@ Deno.test("softmax, signed reciprocal, gelu on 3 parties with slow device downlo
     yi.forEach((t, i) => assert.ok(Math.abs(r[i] * t - 1) <= 2e-3, `reciprocal ${t}: ${r[i]}`));
     xi.forEach((t, i) => assert.ok(Math.abs(g[i] - geluFloat(t)) <= 5e-3, `gelu ${t}: ${g[i]}`));
   }
+});
+
+// With n > 2, x * 1.702 keeps 32 fractional bits until the next truncation; squaring that
+// inside a polynomial overflowed Z_2^64 (W6b on 3 parties had error 6.6e4). Each function
+// now truncates such an input once on entry.
+Deno.test("functions take inputs with deferred public-fraction bits on 3 parties", async () => {
+  const xs = grid(-4, 4, 256);
+  const [r] = await runParties(3, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [256] });
+    const scaled = x.mulPublic(1.702);
+    assert.ok(scaled.fracBits > ctx.fracBits, "the product by a fraction defers its truncation");
+    const outs = [await sigmoid(scaled), await exp(scaled), await gelu(scaled)];
+    return await Promise.all(outs.map((o) => o.reveal()));
+  }, { dealer: "ttp" });
+  xs.forEach((v, i) => {
+    const s = 1.702 * v;
+    assert.ok(Math.abs(r[0]![i] - 1 / (1 + Math.exp(-s))) <= 2e-3, `sigmoid(${s}): ${r[0]![i]}`);
+    assert.ok(Math.abs(r[1]![i] - Math.exp(s)) <= 1e-3 * Math.max(1, Math.exp(s)), `exp(${s})`);
+    assert.ok(Math.abs(r[2]![i] - geluFloat(s)) <= 5e-3, `gelu(${s}): ${r[2]![i]}`);
+  });
 });

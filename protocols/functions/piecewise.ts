@@ -31,7 +31,7 @@
  * @module
  */
 import { SecretTensor } from "../secret_tensor.ts";
-import { lincomb, mulAt, squareAt } from "./fixed.ts";
+import { atContext, lincomb, mulAt, squareAt } from "./fixed.ts";
 import { chebyshevFit, polyval } from "./polynomial.ts";
 
 /** A piece: a constant, or a function of x (sync or async). */
@@ -56,6 +56,7 @@ export async function piecewise(
   opts: PiecewiseOptions = {},
 ): Promise<SecretTensor> {
   x.need("arithmetic", "piecewise");
+  x = await atContext(x);
   if (pieces.length !== breaks.length + 1 || breaks.length === 0) {
     throw new RangeError(
       `piecewise: needs k >= 1 breaks and k + 1 pieces, got ${breaks.length} and ${pieces.length}`,

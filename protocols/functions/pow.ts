@@ -24,6 +24,7 @@
  */
 import type { SecretTensor } from "../secret_tensor.ts";
 import { exp } from "./exp.ts";
+import { atContext } from "./fixed.ts";
 import { log } from "./log.ts";
 import { reciprocal } from "./reciprocal.ts";
 import { invSqrt, sqrt } from "./sqrt.ts";
@@ -57,6 +58,7 @@ export async function pow(
   opts: PowOptions = {},
 ): Promise<SecretTensor> {
   x.need("arithmetic", "pow");
+  x = await atContext(x);
   if (!Number.isFinite(p)) throw new RangeError(`pow: the exponent must be finite, got ${p}`);
   if (Number.isInteger(p)) {
     if (Math.abs(p) > 64) throw new RangeError(`pow: |p| must be <= 64 for integers, got ${p}`);

@@ -37,7 +37,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, lincomb, mulAt, squareAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt, squareAt } from "./fixed.ts";
 import { normalize } from "./normalize.ts";
 import { newtonReciprocal } from "./newton.ts";
 
@@ -85,6 +85,7 @@ export async function reciprocal(
   opts: ReciprocalOptions = {},
 ): Promise<SecretTensor> {
   x.need("arithmetic", "reciprocal");
+  x = await atContext(x);
   const [kmin, kmax] = octavesOf(opts.range ?? [2 ** -10, 2 ** 21 - 1], "reciprocal");
   const iters = checkIterations(opts.iterations ?? 1, "reciprocal");
   const signed = opts.signed ?? true;

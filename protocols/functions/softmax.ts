@@ -30,7 +30,7 @@
 import { normAxis } from "@sharetensor/core/shape";
 import { PublicTensor } from "../public_tensor.ts";
 import { SecretTensor } from "../secret_tensor.ts";
-import { at, mulAt } from "./fixed.ts";
+import { at, atContext, mulAt } from "./fixed.ts";
 import { exp } from "./exp.ts";
 import { log } from "./log.ts";
 import { reciprocal } from "./reciprocal.ts";
@@ -52,6 +52,7 @@ export interface SoftmaxOptions {
 
 async function shifted(x: SecretTensor, o: SoftmaxOptions) {
   x.need("arithmetic", "softmax");
+  x = await atContext(x);
   const dim = normAxis(o.dim ?? -1, x.shape.length);
   const n = x.shape[dim];
   let mask: SecretTensor | PublicTensor | null = null;

@@ -28,7 +28,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, lincomb, mulAt, squareAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt, squareAt } from "./fixed.ts";
 import { normalize } from "./normalize.ts";
 import { newtonInvSqrt } from "./newton.ts";
 import { checkIterations, octavesOf } from "./reciprocal.ts";
@@ -53,6 +53,7 @@ export const INV_SQRT_GUESS: readonly number[] = [
 /** 1/sqrt(x) with `f` fractional bits. */
 async function invSqrtAt(x: SecretTensor, opts: SqrtOptions, f: number): Promise<SecretTensor> {
   x.need("arithmetic", "invSqrt");
+  x = await atContext(x);
   const [kmin, kmax] = octavesOf(opts.range ?? [2 ** -10, 2 ** 21 - 1], "invSqrt");
   const iters = checkIterations(opts.iterations ?? 1, "invSqrt");
   const ctxF = x.ctx.fracBits;

@@ -24,7 +24,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, lincomb, mulAt, reinterpret, squareAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt, reinterpret, squareAt } from "./fixed.ts";
 import { chebyshevFit, polyval } from "./polynomial.ts";
 
 const UB = 20; // fractional bits of u = x / (2 pi)
@@ -52,6 +52,7 @@ export const SIN_COEFFS: readonly number[] = chebyshevFit(
  */
 async function reduce(x: SecretTensor): Promise<{ v: SecretTensor; t: SecretTensor }> {
   x.need("arithmetic", "trig");
+  x = await atContext(x);
   const cb = 40;
   const raw = x.mulPublic(BigInt(Math.round(2 ** cb / (2 * Math.PI))));
   const low = (await raw.toBinary()).shr(x.fracBits + cb - UB).andPublic((1n << BigInt(UB)) - 1n);
