@@ -36,7 +36,7 @@ export async function demo(): Promise<number> {
   const results = await runParties(3, async (ctx) => {
     const x = await ctx.share(ctx.rank === 0 ? X : null, { from: 0, shape: [2, 4] });
     const w = await ctx.share(ctx.rank === 1 ? W : null, { from: 1, shape: [4, 3] });
-    const y = await softmax(await (await x.matmul(w)).relu(), -1);
+    const y = await softmax(await (await x.matmul(w)).relu(), { dim: -1 });
     const out = await y.reveal({ to: 0 });
     await ctx.flush();
     return { out, stats: ctx.stats() };

@@ -15,7 +15,7 @@ Deno.test("README example runs and prints the documented result", async () => {
   await Deno.writeTextFile(file, code);
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", file],
+      args: ["run", "--check", "-A", "--quiet", file],
       cwd: root,
       stdout: "piped",
       stderr: "piped",
