@@ -298,7 +298,11 @@ const cases: Case[] = [
 for (const n of [2, 3, 4]) {
   for (const ring of [64, 32] as const) {
     for (const dealer of ["ttp", "tfpUnsafe"] as const) {
-      const fracBits = ring === 64 ? 16 : 8;
+      // Truncation fails with probability ~|raw product| / 2^ring per element (SecureML's
+      // local rule, and the dealer pair at n > 2); in Z_2^32 products at 8 fractional bits
+      // reach 2^24, so a run of this suite failed about once in tens. At 4 bits they stay
+      // under 2^16 and the check stays bit-exact (within the documented 1 ulp).
+      const fracBits = ring === 64 ? 16 : 4;
       Deno.test(`conformance: semi2k, ${n} parties, Z_2^${ring}, ${dealer}`, async (t) => {
         for (const c of cases) {
           await t.step(c.name, async () => {
