@@ -157,13 +157,14 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   const codes: (number | null)[] = new Array(n).fill(null);
   let firstFailure: string | undefined;
   let stopped = false;
+  const stop = (p: { child: Deno.ChildProcess }) => {
+    try {
+      p.child.kill("SIGTERM");
+    } catch { /* already gone */ }
+  };
   const stopAll = () => {
     stopped = true;
-    for (const p of all) {
-      try {
-        p.child.kill("SIGTERM");
-      } catch { /* already gone */ }
-    }
+    for (const p of all) stop(p);
   };
   const timer = opts.timeoutS
     ? setTimeout(() => {
@@ -192,7 +193,8 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   partiesDone = true;
   if (ttp) {
     // The TTP ends by itself after the last job; stop it if a party failed early.
-    const t = setTimeout(() => ttp.child.kill("SIGTERM"), stopped ? 0 : 5000);
+    // It may already have exited (stopAll reached it first): killing it again must not throw.
+    const t = setTimeout(() => stop(ttp), stopped ? 0 : 5000);
     await ttp.done;
     clearTimeout(t);
   }
