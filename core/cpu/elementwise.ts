@@ -28,7 +28,7 @@ import { asCpu, asCpuPair } from "./check.ts";
 import { expand } from "./layout.ts";
 import { type Alloc, freshAlloc } from "./pool.ts";
 import { WARM_SIZE, warmArrays, warmLoop, warmOnce } from "./warm.ts";
-import { collapse } from "./strided.ts";
+import { collapse } from "../plans.ts";
 
 /** The broadcasting elementwise binary ops. */
 export type BinaryOp = "add" | "sub" | "mul" | "and" | "or" | "xor";

@@ -13,41 +13,7 @@
  * ```
  * @module
  */
-
-/**
- * Collapses `shape` for a set of stride vectors: drops size-1 dimensions and merges a
- * dimension into the next inner one when every stride vector is contiguous across them.
- * Returns the collapsed shape and strides (at least one dimension).
- *
- * @example
- * ```ts
- * import { collapse } from "./strided.ts";
- * console.log(collapse([2, 3], [[3, 1]])); // { shape: [6], strides: [[1]] }
- * ```
- */
-export function collapse(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const sh: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = sh.length - 1;
-    if (last >= 0 && strides.every((s, k) => st[k][last] === s[d] * shape[d])) {
-      sh[last] *= shape[d];
-      for (let k = 0; k < strides.length; k++) st[k][last] = strides[k][d];
-    } else {
-      sh.push(shape[d]);
-      for (let k = 0; k < strides.length; k++) st[k].push(strides[k][d]);
-    }
-  }
-  if (sh.length === 0) {
-    sh.push(1);
-    for (const s of st) s.push(1);
-  }
-  return { shape: sh, strides: st };
-}
+import { collapse } from "../plans.ts";
 
 /**
  * Copies the elements of a (virtual) tensor of shape `shape` from `src` (starting at

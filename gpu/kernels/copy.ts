@@ -13,7 +13,7 @@
  */
 import type { Program } from "../runtime.ts";
 import { grid1d, kernel1d, unravel } from "../wgsl.ts";
-import { collapseDims } from "./layout.ts";
+import { collapse as collapseDims } from "@sharetensor/core/plans";
 
 /**
  * Program copying a word tensor of `shape` from `src` (offset, strides in words; stride 0

@@ -14,7 +14,8 @@
 import type { Ring } from "@sharetensor/core/ring";
 import type { Program } from "../runtime.ts";
 import { grid1d, kernel1d, ringPrelude, unravel } from "../wgsl.ts";
-import { collapseDims, contiguous } from "./layout.ts";
+import { collapse as collapseDims } from "@sharetensor/core/plans";
+import { contiguous } from "./layout.ts";
 
 /** The binary ops, named after their WGSL prelude functions (`r_add`, ...). */
 export type BinaryOp = "add" | "sub" | "mul" | "and" | "or" | "xor";
