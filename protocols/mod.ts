@@ -35,6 +35,8 @@ export {
   type ContextStats,
   createContext,
   type CreateContextOptions,
+  SeedUnsafe,
+  seedUnsafe,
   type ShareOptions,
 } from "./runtime/context.ts";
 export { Op, type Round } from "./runtime/op.ts";

@@ -27,6 +27,11 @@ const LABEL = "sharetensor/tfp-unsafe/seed";
 export interface TfpUnsafeOptions {
   /** Do not warn (tests that check the warning elsewhere). Default false. */
   quiet?: boolean;
+  /**
+   * TESTS ONLY: party 0's own seed (32 bytes) instead of a fresh one, so that runs are
+   * reproducible (see `seedUnsafe`).
+   */
+  ownSeedUnsafe?: Uint8Array;
 }
 
 /**
@@ -54,7 +59,9 @@ export function tfpUnsafe(opts: TfpUnsafeOptions = {}): Dealer {
       if (info.rank !== 0) {
         return Promise.resolve(new SeededSession(seedOf(0), info.rank, info.device));
       }
-      const own = crypto.getRandomValues(new Uint8Array(32));
+      const own = opts.ownSeedUnsafe
+        ? new Uint8Array(opts.ownSeedUnsafe)
+        : crypto.getRandomValues(new Uint8Array(32));
       const seeds: Uint8Array[] = [own];
       for (let p = 1; p < info.size; p++) seeds.push(seedOf(p));
       const server = new TtpServer(seeds);

@@ -61,6 +61,72 @@ export interface CreateContextOptions {
   ring?: Ring;
   /** Fixed-point fractional bits (default 16). */
   fracBits?: number;
+  /**
+   * TESTS ONLY: derive the pairwise seeds this party picks from this seed instead of
+   * fresh randomness, so that a run's shares and masks are reproducible. Anyone who knows
+   * the seed can unmask every share; a warning is printed once per process. Build it with
+   * {@linkcode seedUnsafe}.
+   */
+  seedUnsafe?: SeedUnsafe;
+}
+
+/**
+ * A test-only seed that makes a run's randomness reproducible (see
+ * {@linkcode seedUnsafe}). The class is opaque on purpose: the name at the call site
+ * says that it is unsafe.
+ */
+export class SeedUnsafe {
+  readonly #prg: Prg;
+  private constructor(prg: Prg) {
+    this.#prg = prg;
+  }
+  /** @internal Builds it (use {@linkcode seedUnsafe}). */
+  static of(seed: number | Uint8Array): SeedUnsafe {
+    if (typeof seed === "number") {
+      if (!Number.isSafeInteger(seed) || seed < 0) {
+        throw new RangeError(`seedUnsafe: a seed must be a non-negative safe integer, got ${seed}`);
+      }
+      return new SeedUnsafe(new Prg(new Uint8Array(32)).derive("sharetensor/seed-unsafe", seed));
+    }
+    if (!(seed instanceof Uint8Array) || (seed.length !== 16 && seed.length !== 32)) {
+      throw new TypeError("seedUnsafe: a seed must be a number or 16 or 32 bytes");
+    }
+    return new SeedUnsafe(new Prg(seed).fork("sharetensor/seed-unsafe"));
+  }
+  /** The 32-byte seed under `label` (the same for the same seed and label). */
+  derive(...labels: (string | number)[]): Uint8Array {
+    return this.#prg.derive(...labels).seed;
+  }
+}
+
+let seedUnsafeWarned = false;
+
+/**
+ * TESTS ONLY: a seed from which {@linkcode createContext} (option `seedUnsafe`) and
+ * `runParties` derive all of a run's randomness, so that tests are reproducible: with
+ * fresh randomness a 2-party local truncation is wrong with probability about
+ * |x| / 2^63 per element, which a test over millions of elements meets now and then.
+ * Whoever knows the seed can unmask every share. Warns once per process.
+ *
+ * @example
+ * ```ts
+ * import { seedUnsafe } from "@sharetensor/protocols";
+ * const s = seedUnsafe(7, { quiet: true });
+ * console.log(s.derive("x").length); // 32
+ * ```
+ */
+export function seedUnsafe(
+  seed: number | Uint8Array,
+  opts: { quiet?: boolean } = {},
+): SeedUnsafe {
+  const s = SeedUnsafe.of(seed);
+  if (!seedUnsafeWarned && !opts.quiet) {
+    seedUnsafeWarned = true;
+    console.warn(
+      "sharetensor: seedUnsafe makes every mask reproducible from a known seed; use it in tests only",
+    );
+  }
+  return s;
 }
 
 /** Traffic of one party since its context was set up. */
@@ -118,7 +184,7 @@ export class Context {
 
   /** Internal: use {@linkcode createContext}. */
   constructor(
-    opts: Required<Omit<CreateContextOptions, "dealer">>,
+    opts: Required<Omit<CreateContextOptions, "dealer" | "seedUnsafe">>,
     dealer: DealerSession,
     pairSeeds: ReadonlyMap<number, Uint8Array>,
   ) {
@@ -328,7 +394,9 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
     const msg = new Uint8Array(36 + cfgBytes.length);
     new DataView(msg.buffer).setUint32(0, SETUP_MAGIC, true);
     if (p > rank) {
-      const seed = crypto.getRandomValues(new Uint8Array(32));
+      const seed = opts.seedUnsafe
+        ? opts.seedUnsafe.derive("pair", rank, p)
+        : crypto.getRandomValues(new Uint8Array(32));
       mine.set(p, seed);
       msg.set(seed, 4);
     }

@@ -122,3 +122,43 @@ Deno.test("context: privateInput shares local values inside a kernel without mes
     assert.deepEqual(o.vals, [5n, 10n, 15n]);
   }
 });
+
+Deno.test("context: seedUnsafe makes shares and products reproducible, and only then", async () => {
+  const { seedUnsafe } = await import("./context.ts");
+  const run = (seed?: number, dealer: "ttp" | "tfpUnsafe" = "ttp") =>
+    runParties(3, async (ctx) => {
+      const x = await ctx.share(ctx.rank === 0 ? [1.5, -2, 3.25] : null, { from: 0, shape: [3] });
+      const y = await x.mul(x);
+      return [
+        ...(await ctx.device.download(x.buf)).toBigInts(),
+        ...(await ctx.device.download(y.buf)).toBigInts(),
+      ].join(",");
+    }, { dealer, seedUnsafe: seed === undefined ? undefined : seedUnsafe(seed, { quiet: true }) });
+  for (const dealer of ["ttp", "tfpUnsafe"] as const) {
+    const a = await run(5, dealer), b = await run(5, dealer), c = await run(6, dealer);
+    assert.deepEqual(a, b, `${dealer}: the same seed gives the same shares on every party`);
+    for (let r = 0; r < 3; r++) {
+      assert.notEqual(a[r], c[r], `${dealer}: another seed, other shares`);
+    }
+    const fresh = await run(undefined, dealer);
+    for (let r = 0; r < 3; r++) assert.notEqual(a[r], fresh[r], `${dealer}: no seed, fresh shares`);
+  }
+});
+
+Deno.test("context: seedUnsafe rejects bad seeds and warns once", async () => {
+  const { seedUnsafe } = await import("./context.ts");
+  assert.throws(() => seedUnsafe(-1, { quiet: true }), RangeError);
+  assert.throws(() => seedUnsafe(1.5, { quiet: true }), RangeError);
+  assert.throws(() => seedUnsafe(new Uint8Array(7), { quiet: true }), TypeError);
+  const warn = console.warn;
+  const said: string[] = [];
+  console.warn = (m: string) => said.push(m);
+  try {
+    seedUnsafe(1);
+    seedUnsafe(2);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(said.length, 1, "one warning per process (the tests above were quiet)");
+  assert.ok(said.every((m) => /tests only/.test(m)));
+});

@@ -19,7 +19,8 @@ import { tfpUnsafe } from "../dealers/tfp_unsafe.ts";
 import { ttp } from "../dealers/ttp.ts";
 import type { ProtocolPlugin } from "../kernel.ts";
 import { semi2k } from "../semi2k.ts";
-import { type Context, createContext } from "./context.ts";
+import { type Context, createContext, type SeedUnsafe } from "./context.ts";
+import { TtpServer } from "../dealers/ttp_server.ts";
 
 /** Options of {@linkcode runParties}. */
 export interface RunPartiesOptions {
@@ -37,6 +38,11 @@ export interface RunPartiesOptions {
   network?: MemoryNetworkOptions;
   /** Use these transports instead of a fresh in-memory network. */
   transports?: Transport[];
+  /**
+   * TESTS ONLY: derive every seed of the run (pairwise seeds, and the dealer's when it is
+   * given by name) from this, so that the run is reproducible. Build it with `seedUnsafe`.
+   */
+  seedUnsafe?: SeedUnsafe;
 }
 
 /**
@@ -60,10 +66,15 @@ export async function runParties<T>(
   opts: RunPartiesOptions = {},
 ): Promise<T[]> {
   const transports = opts.transports ?? memoryNetwork(n, opts.network);
+  const seed = opts.seedUnsafe;
   const dealer = typeof opts.dealer === "object"
     ? opts.dealer
     : opts.dealer === "tfpUnsafe"
-    ? tfpUnsafe({ quiet: true })
+    ? tfpUnsafe({ quiet: true, ownSeedUnsafe: seed?.derive("tfp-unsafe") })
+    : seed
+    ? ttp({
+      server: new TtpServer(Array.from({ length: n }, (_, r) => seed.derive("ttp", r))),
+    })
     : ttp();
   const closeAll = () => Promise.all(transports.map((t) => t.close()));
   const settled = await Promise.allSettled(transports.map(async (transport, rank) => {
@@ -76,6 +87,7 @@ export async function runParties<T>(
         device,
         ring: opts.ring,
         fracBits: opts.fracBits,
+        seedUnsafe: seed,
       });
       return await fn(ctx);
     } catch (e) {
