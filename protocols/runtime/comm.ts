@@ -32,7 +32,7 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import { ProtocolAbortError } from "@sharetensor/core/errors";
+import { ProtocolAbortError, TimeoutError } from "@sharetensor/core/errors";
 import type { Transport } from "@sharetensor/core/transport";
 import {
   decodeMessage,
@@ -85,6 +85,8 @@ export class Comm {
   readonly #outbox = new Map<number, OutgoingSub[]>();
   readonly #expect = new Map<number, Map<number, Expect>>();
   readonly #early = new Map<number, Map<number, IncomingSub>>();
+  /** Names of the ops this party has issued, by hash (to name what a peer sent). */
+  readonly #opNames = new Map<number, string>();
   #scheduled = false;
   #inFlight = false;
   #failed: Error | null = null;
@@ -167,6 +169,7 @@ export class Comm {
     if (this.#failed) return Promise.reject(this.#failed);
     const k = hash32(key);
     const op = hash32(opName);
+    this.#opNames.set(op, opName);
     for (const [p, parts] of sends) {
       let q = this.#outbox.get(p);
       if (!q) this.#outbox.set(p, q = []);
@@ -254,6 +257,35 @@ export class Comm {
     e.got(sub.payload);
   }
 
+  /**
+   * A receive that timed out while the peer had sent payloads for ops this party never
+   * issued means the parties issue ops in different orders: say so, naming both sides.
+   */
+  #explain(err: Error): Error {
+    if (!(err instanceof TimeoutError) || err.peer < 0) return err;
+    const waiting = this.#expect.get(err.peer);
+    if (!waiting?.size) return err;
+    const list = (names: string[]) => {
+      const uniq = [...new Set(names)];
+      return uniq.slice(0, 4).map((n) => `"${n}"`).join(", ") + (uniq.length > 4 ? ", ..." : "");
+    };
+    const ours = list([...waiting.values()].map((e) => e.opName));
+    const early = this.#early.get(err.peer);
+    const why = early?.size
+      ? `; that peer meanwhile sent its part of ${
+        list([...early.values()].map((sub) =>
+          this.#opNames.get(sub.op) ?? `an op this party never ran (#${sub.op.toString(16)})`
+        ))
+      }, which this party has not issued: the parties issue operations in different orders ` +
+        "(every party must issue its ops in the same order; run concurrent branches with " +
+        "ctx.parallel)"
+      : " (that peer has not issued it: is it stuck, or does its program skip this op?)";
+    const out = new TimeoutError(err.peer, err.ms, `its part of ${ours}`, { cause: err });
+    out.message =
+      `timed out after ${err.ms} ms waiting for peer ${err.peer}'s part of ${ours}${why}`;
+    return out;
+  }
+
   #take(n: number): Uint8Array {
     if (n < SPARE_MIN_BYTES) return new Uint8Array(n);
     const i = this.#spare.findIndex((b) => b.buffer.byteLength >= n);
@@ -337,7 +369,7 @@ export class Comm {
         }
       }
     } catch (err) {
-      this.abort(err instanceof Error ? err : new Error(String(err)));
+      this.abort(this.#explain(err instanceof Error ? err : new Error(String(err))));
     } finally {
       this.#inFlight = false;
     }

@@ -162,3 +162,42 @@ Deno.test("context: seedUnsafe rejects bad seeds and warns once", async () => {
   assert.equal(said.length, 1, "one warning per process (the tests above were quiet)");
   assert.ok(said.every((m) => /tests only/.test(m)));
 });
+
+Deno.test("context: parties that issue ops in different orders stop at once, naming the op", async () => {
+  const err = await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+    if (ctx.rank === 0) return [await x.mul(x), await x.square()];
+    return [await x.square(), await x.mul(x)];
+  }).then(() => null, (e) => e);
+  assert.ok(err instanceof ProtocolAbortError, `expected a ProtocolAbortError, got ${err}`);
+  assert.match(err.message, /disagree on "(mul|square)/);
+});
+
+Deno.test("context: a party waiting for an op its peer skipped times out naming peer and op", async () => {
+  const { TimeoutError } = await import("@sharetensor/core/errors");
+  const err = await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+    const y = await x.mul(x);
+    if (ctx.rank === 0) await y.square();
+    return y;
+  }, { network: { timeoutMs: 300 } }).then(() => null, (e) => e);
+  assert.ok(err instanceof TimeoutError, `expected a TimeoutError, got ${err}`);
+  assert.equal(err.peer, 1);
+  assert.match(err.message, /waiting for peer 1's part of "square/);
+  assert.match(err.message, /does its program skip this op/);
+});
+
+Deno.test("context: branches that issue different ops time out saying the orders differ", async () => {
+  const { TimeoutError } = await import("@sharetensor/core/errors");
+  const err = await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+    await ctx.parallel([
+      async () => void (ctx.rank === 0 && await x.square()),
+      async () => void (ctx.rank === 1 && await x.mul(x)),
+    ]);
+  }, { network: { timeoutMs: 300 } }).then(() => null, (e) => e);
+  assert.ok(err instanceof TimeoutError, `expected a TimeoutError, got ${err}`);
+  assert.match(err.message, /waiting for peer [01]'s part of "(square|mul)/);
+  assert.match(err.message, /meanwhile sent its part of "(square|mul|an op this party never ran)/);
+  assert.match(err.message, /different orders/);
+});

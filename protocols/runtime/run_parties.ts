@@ -47,8 +47,8 @@ export interface RunPartiesOptions {
 
 /**
  * Runs `fn` on `n` parties and resolves with their results (index = rank). If a party
- * fails, the others' transports are closed so that nobody hangs, and the first error (by
- * rank) is thrown once all have settled.
+ * fails, the others' transports are closed so that nobody hangs, and the first error in
+ * time (the cause, not the closed transports it led to) is thrown once all have settled.
  *
  * @example
  * ```ts
@@ -76,6 +76,8 @@ export async function runParties<T>(
       server: new TtpServer(Array.from({ length: n }, (_, r) => seed.derive("ttp", r))),
     })
     : ttp();
+  // The first failure in time is the cause; the others are mostly the closed transports.
+  let first: { error: unknown } | undefined;
   const closeAll = () => Promise.all(transports.map((t) => t.close()));
   const settled = await Promise.allSettled(transports.map(async (transport, rank) => {
     try {
@@ -91,12 +93,12 @@ export async function runParties<T>(
       });
       return await fn(ctx);
     } catch (e) {
+      first ??= { error: e };
       await closeAll();
       throw e;
     }
   }));
   await closeAll();
-  const bad = settled.find((s) => s.status === "rejected");
-  if (bad) throw (bad as PromiseRejectedResult).reason;
+  if (first) throw first.error;
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
