@@ -19,7 +19,23 @@ Deno.test("node:crypto chacha20 in Deno matches RFC 8439 section 2.4.2 (the IV l
   assert.deepEqual(ct.subarray(ct.length - 2), hex("874d"));
 });
 
-for (const suite of ["chacha20-hmac-sha256", "aes-256-gcm"] as const) {
+Deno.test("node:crypto chacha20-poly1305 in Deno matches RFC 8439 section 2.8.2", () => {
+  const key = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i);
+  const nonce = hex("070000004041424344454647");
+  const aad = hex("50515253c0c1c2c3c4c5c6c7");
+  const pt = new TextEncoder().encode(
+    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
+  );
+  const c = createCipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
+  c.setAAD(aad, { plaintextLength: pt.length });
+  const ct = new Uint8Array([...c.update(pt.subarray(0, 40)), ...c.update(pt.subarray(40))]);
+  c.final();
+  assert.deepEqual(ct.subarray(0, 16), hex("d31a8d34648e60db7b86afbc53ef7ec2"));
+  assert.deepEqual(ct.subarray(ct.length - 2), hex("6116"));
+  assert.deepEqual(new Uint8Array(c.getAuthTag()), hex("1ae10b594f09e26a7e902ecbd0600691"));
+});
+
+for (const suite of ["chacha20-poly1305", "chacha20-hmac-sha256", "aes-256-gcm"] as const) {
   Deno.test(`frame cipher ${suite}: round trips and rejects any change`, () => {
     const { initiatorToResponder: k } = deriveDirectionKeys(
       new Uint8Array(32).fill(1),

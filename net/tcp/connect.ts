@@ -18,7 +18,7 @@
  * @module
  */
 import { HandshakeError, TimeoutError } from "@sharetensor/core/errors";
-import { CIPHER_SUITES, type CipherSuite } from "./cipher.ts";
+import { CIPHER_SUITES, type CipherSuite, DEFAULT_SUITE } from "./cipher.ts";
 import { type Cluster, clusterNode } from "./cluster.ts";
 import { DEFAULT_MAX_FRAME_BYTES, FrameReader } from "./frame.ts";
 import { acceptHandshake, type HandshakeOptions, initiateHandshake } from "./handshake.ts";
@@ -32,7 +32,7 @@ export interface ConnectOptions {
   readonly cluster: Cluster;
   /** This node's long-term key pair (must match its cluster entry). */
   readonly keyPair: KeyPair;
-  /** Frame encryption suite (default `"chacha20-hmac-sha256"`). */
+  /** Frame encryption suite (default {@linkcode DEFAULT_SUITE}, `"chacha20-poly1305"`). */
   readonly suite?: CipherSuite;
   /** Turns encryption off (suite `"insecure"`), with a warning. Loopback benchmarks only. */
   readonly insecure?: boolean;
@@ -52,7 +52,7 @@ export interface ConnectOptions {
 
 /** Resolves the suite of `opts`, warning once when it is insecure. */
 export function resolveSuite(opts: ConnectOptions, self: number): CipherSuite {
-  const suite = opts.insecure ? "insecure" : opts.suite ?? "chacha20-hmac-sha256";
+  const suite = opts.insecure ? "insecure" : opts.suite ?? DEFAULT_SUITE;
   if (!CIPHER_SUITES.includes(suite)) {
     throw new TypeError(
       `unknown cipher suite ${JSON.stringify(suite)}; use one of ${CIPHER_SUITES}`,

@@ -193,7 +193,7 @@ async function rawPeer(suite: CipherSuite) {
   return { link, client, seal };
 }
 
-for (const suite of ["chacha20-hmac-sha256", "aes-256-gcm"] as const) {
+for (const suite of ["chacha20-poly1305", "chacha20-hmac-sha256", "aes-256-gcm"] as const) {
   Deno.test(`secure link (${suite}): tampered, replayed, reordered frames are FrameDecodeError`, async () => {
     for (const attack of ["tamper", "replay", "reorder", "garbage"]) {
       const { link, client, seal } = await rawPeer(suite);

@@ -21,7 +21,12 @@ async function link(suite: CipherSuite): Promise<TcpTransport> {
   return t;
 }
 
-const suites: CipherSuite[] = ["chacha20-hmac-sha256", "aes-256-gcm", "insecure"];
+const suites: CipherSuite[] = [
+  "chacha20-poly1305",
+  "chacha20-hmac-sha256",
+  "aes-256-gcm",
+  "insecure",
+];
 const links = new Map<CipherSuite, TcpTransport>();
 for (const s of suites) links.set(s, await link(s));
 

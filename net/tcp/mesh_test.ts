@@ -91,7 +91,7 @@ Deno.test("tcp mesh: concurrent exchanges keep their order on every link", async
   }
 });
 
-for (const suite of ["chacha20-hmac-sha256", "insecure"] as const) {
+for (const suite of ["chacha20-poly1305", "chacha20-hmac-sha256", "insecure"] as const) {
   Deno.test(`tcp mesh: ${suite}: messages sent back to back through reused buffers arrive intact`, async () => {
     const { ts } = await mesh(2, { suite });
     try {
@@ -118,7 +118,7 @@ for (const suite of ["chacha20-hmac-sha256", "insecure"] as const) {
   });
 }
 
-for (const suite of ["aes-256-gcm", "insecure"] as const) {
+for (const suite of ["chacha20-hmac-sha256", "aes-256-gcm", "insecure"] as const) {
   Deno.test(`tcp mesh: suite ${suite} carries the right bytes`, async () => {
     const warnings: string[] = [];
     const { ts } = await mesh(3, { suite, warn: (m) => warnings.push(m) });
