@@ -166,6 +166,11 @@ export class FrameReader {
     }
   }
 
+  /** Whether `body` (from `readFrame`) views the reused buffer that the next read overwrites. */
+  isReused(body: Uint8Array): boolean {
+    return this.#body !== undefined && body.buffer === this.#body.buffer;
+  }
+
   /** The next frame body, or null at a clean end of stream. */
   async readFrame(): Promise<Uint8Array | null> {
     while (this.#end - this.#start < 4) {

@@ -70,9 +70,11 @@ Deno.test("frame reader: reuseBodies reads bodies into one buffer, larger ones i
   const y = await r.readFrame();
   assert.deepEqual(y, b);
   assert.equal(x!.buffer, y!.buffer, "second body reuses the first one's buffer");
+  assert.ok(r.isReused(y!));
   const z = await r.readFrame();
   assert.deepEqual(z, huge);
   assert.notEqual(z!.buffer, y!.buffer, "a body over the limit gets its own buffer");
+  assert.ok(!r.isReused(z!));
   assert.deepEqual(await r.readFrame(), a);
   assert.equal(await r.readFrame(), null);
 });

@@ -118,6 +118,30 @@ for (const suite of ["chacha20-poly1305", "chacha20-hmac-sha256", "insecure"] as
   });
 }
 
+Deno.test("tcp mesh: encrypted links send large messages in 1 MiB parts, insecure ones whole", async () => {
+  const len = 2_500_001;
+  for (const suite of ["chacha20-poly1305", "insecure"] as const) {
+    const { ts } = await mesh(2, { suite });
+    try {
+      const msg = bytesOf(0, 1, 0, len);
+      const [, got] = await Promise.all([
+        ts[0].exchange(new Map([[1, msg]]), []),
+        ts[1].exchange(new Map(), [0]),
+      ]);
+      const m = got.get(0)!;
+      assert.deepEqual(m, msg);
+      // Delivered as its own 8-byte aligned buffer, not a view of a reused one.
+      assert.equal(m.byteOffset % 8, 0);
+      assert.ok(m.buffer.byteLength - m.length <= 64);
+      // Frame overhead: u32 length, msgpack header (12 bytes per part, 8 whole), tag.
+      const want = suite === "insecure" ? len + 4 + 8 : len + 3 * (4 + 12 + 16);
+      assert.equal(ts[0].wireBytesSent(), want, suite);
+    } finally {
+      await Promise.all(ts.map((t) => t.close()));
+    }
+  }
+});
+
 for (const suite of ["chacha20-hmac-sha256", "aes-256-gcm", "insecure"] as const) {
   Deno.test(`tcp mesh: suite ${suite} carries the right bytes`, async () => {
     const warnings: string[] = [];

@@ -14,7 +14,7 @@
  * @module
  */
 import { Packr } from "msgpackr";
-import { dataFrames, KIND, MessageDecoder } from "./message.ts";
+import { dataFrames, KIND, MessageDecoder, PART_BYTES } from "./message.ts";
 import { PeerClosedError, TimeoutError } from "@sharetensor/core/errors";
 import type { FrameCipher } from "./cipher.ts";
 import { coalesce, type FrameReader, writeAll } from "./frame.ts";
@@ -66,6 +66,12 @@ export class SecureLink {
   readonly #packr = new Packr({ moreTypes: true });
   readonly #queue: Uint8Array[] = [];
   readonly #waiters: Waiter[] = [];
+  /**
+   * Largest plaintext of one data frame: encrypted messages travel in parts (the peer
+   * opens part k while this side seals part k+1); insecure ones in one frame, which the
+   * peer reads straight into the message it delivers (no copy, no reassembly).
+   */
+  readonly #partBytes: number;
   /** Free copy buffers of `send` (steady state: one, reused every round, no page faults). */
   readonly #spare: Uint8Array[] = [];
   #writes: Promise<void> = Promise.resolve();
@@ -94,6 +100,7 @@ export class SecureLink {
     // before the next frame is read, so the reader may reuse its buffer.
     reader.reuseBodies = true;
     this.#send = hs.sendCipher;
+    this.#partBytes = hs.sendCipher.suite === "insecure" ? Infinity : PART_BYTES;
     this.#recv = hs.recvCipher;
     this.#timeoutMs = timeoutMs;
     this.#loop = this.#readLoop();
@@ -119,7 +126,7 @@ export class SecureLink {
     // touch, more than the copy itself). It goes back to the pool once written.
     const buf = this.#take(payload.length);
     buf.set(payload);
-    const p = this.#write(dataFrames(buf), payload.length);
+    const p = this.#write(dataFrames(buf, this.#partBytes), payload.length);
     return p.then(() => this.#give(buf));
   }
 
@@ -202,10 +209,11 @@ export class SecureLink {
         if (body === null) throw new PeerClosedError(this.peer, "connection closed by the peer");
         const plain = this.#recv.open(body);
         const msg = dec.decode(plain);
-        // A whole message that is a view of the reader's reused body (the insecure suite) is
-        // copied out; parts are copied into their message by the decoder.
-        if (msg?.kind === "data") this.#deliver(msg.payload, plain.buffer === body.buffer);
-        else if (msg?.kind === "goodbye") {
+        // A whole message that is a view of the reader's reused body (a small one of the
+        // insecure suite) is copied out; parts are copied into their message by the decoder.
+        if (msg?.kind === "data") {
+          this.#deliver(msg.payload, plain.buffer === body.buffer && this.#reader.isReused(body));
+        } else if (msg?.kind === "goodbye") {
           // A clean close is not a failure: queued messages stay readable, and only a wait
           // that needs this peer again rejects (the transport decides what that means).
           this.#end(new PeerClosedError(this.peer, `peer closed the link (${msg.reason})`));
