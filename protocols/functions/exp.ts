@@ -3,10 +3,11 @@
  * same ring words read with 4 more fractional bits), then four squarings. p is a minimax
  * fit (linear program) of relative error 2.2e-6 on y in [-0.173, 0.5] (x in [-2.77, 8]),
  * constrained so that p(y)^16 stays within 2.5e-5 of exp(16 y) on [-2, -0.173]
- * (x in [-32, -2.77]). It is evaluated as (c0 + c1 y + c2 y^2) + y^2 (c3 y + c4 y^2).
+ * (x in [-32, -2.77]). It is evaluated as R^2 + S with R = r_1 y + r_2 y^2 and S quadratic
+ * (`polyval`'s square form: the quartic costs two squarings, y^2 and R^2).
  *
- * Cost at 2 parties: 6 rounds, 56 bytes per element (y^2: 8, the block product: 16,
- * squarings: 4 x 8). CrypTen's (1 + x/256)^256: 8 rounds, 64 bytes, error 1.94 on [-4, 4].
+ * Cost at 2 parties: 6 rounds, 48 bytes per element (y^2 and R^2: 16, then 4 squarings:
+ * 32). CrypTen's (1 + x/256)^256: 8 rounds, 64 bytes, error 1.94 on [-4, 4].
  *
  * Accuracy (16 fractional bits, measured by the tests): |err| <= 1e-3 max(exp(x), 1/16)
  * on [-16, 8], i.e. relative 1e-3 where exp(x) >= 1/16 and absolute 6.25e-5 below
@@ -28,7 +29,8 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, atContext, lincomb, mulAt, reinterpret, squareAt } from "./fixed.ts";
+import { at, atContext, reinterpret, squareAt } from "./fixed.ts";
+import { polyval } from "./polynomial.ts";
 
 /** Options of {@linkcode exp}. */
 export interface ExpOptions {
@@ -64,13 +66,7 @@ export async function exp(x: SecretTensor, opts: ExpOptions = {}): Promise<Secre
   if (opts.clamp) x = (await x.sub(EXP_MIN_INPUT).relu()).add(EXP_MIN_INPUT);
   const wb = ctxF + 2; // extra bits for p; raw products stay <= 2^(2 wb + 1)
   const y = reinterpret(x, x.fracBits + 4); // x / 16, exact
-  const y2 = await squareAt(y, wb);
-  const c = EXP_COEFFS;
-  const [a, b] = await x.ctx.parallel([
-    () => lincomb([[y, c[1]], [y2, c[2]]], c[0], wb, 16),
-    () => lincomb([[y, c[3]], [y2, c[4]]], 0, wb, 16),
-  ]);
-  let p = (await mulAt(y2, b, wb)).add(a);
+  let p = await polyval(y, EXP_COEFFS, { fracBits: wb, workBits: wb }); // y^2, then R^2
   const keep = opts.nonPositive ? ctxF + 2 : ctxF;
   for (let i = 0; i < 4; i++) p = await squareAt(p, i === 3 ? Math.max(out, ctxF) : keep);
   return await at(p, out);

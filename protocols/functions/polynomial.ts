@@ -1,10 +1,17 @@
 /**
- * Polynomials with public coefficients on secret tensors, in few rounds: the powers
- * x^2..x^k (k = 2 or 4) come from a squaring ladder (round i gives the powers up to 2^i),
- * and p(x) = q_0(x) + x^k q_1(x) + x^2k q_2(x) + ... (Paterson-Stockmeyer blocks, each q_j a
- * free linear combination of the powers) needs one more round for the block products.
- * Degree 2: 1 round, 8 bytes per element at 2 parties; <= 4: 2 rounds, 24 bytes; <= 8: 3 rounds, 48 bytes;
- * <= 12: 4 rounds, 72 bytes; <= 16: 5 rounds.
+ * Polynomials with public coefficients on secret tensors, in few rounds and few bytes. The
+ * powers come from squarings (8 bytes per element at 2 parties, half a product's 16):
+ * round 1 gives x^2; round 2 gives A^2 and B^2 for A = x + x^2 and B = x - x^2, hence
+ * x^3 = (A^2 - B^2) / 4 and x^4 = (A^2 + B^2) / 2 - x^2 (two squarings instead of the
+ * product x x^2 and the squaring of x^2). An even degree 2m <= 8 is then ONE more squaring:
+ * p = s R^2 + S with R = r_1 x + .. + r_m x^m and S of degree <= m, solved from the top m
+ * coefficients (s the sign of the leading one; `squareForm`). Odd degrees 5..7 take the
+ * product x^4 q(x); degrees 9..16 Paterson-Stockmeyer blocks p = q_0 + x^4 q_1 + x^8 q_2 +
+ * ..., each q_j a free linear combination of the powers.
+ *
+ * Cost at 2 parties: degree 2: 1 round, 8 bytes per element; 3: 2 rounds, 24 bytes;
+ * 4: 2 rounds, 16 bytes; 6 and 8: 3 rounds, 32 bytes; 5 and 7: 3 rounds, 40 bytes;
+ * 9..12: 4 rounds, 64 bytes; 13..16: 5 rounds, 88 bytes.
  *
  * Also: `chebyshevFit`, a near-minimax fit of a function on [a, b] as monomial
  * coefficients in t = (2x - a - b) / (b - a) (Chebyshev interpolation), which the other
@@ -23,7 +30,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { lincomb, mulAt, squareAt, workBits } from "./fixed.ts";
+import { at, lincomb, mulAt, reinterpret, squareAt, workBits } from "./fixed.ts";
 
 /** Options of {@linkcode polyval}. */
 export interface PolyOptions {
@@ -42,6 +49,10 @@ export async function powers(x: SecretTensor, k: number, f: number): Promise<Sec
   const pw: SecretTensor[] = [x];
   for (let lo = 1; lo < k; lo *= 2) {
     const hi = Math.min(2 * lo, k);
+    if (lo === 2 && hi === 4) {
+      pw.push(...await cubeAndFourth(x, pw[1], f));
+      continue;
+    }
     const made = await x.ctx.parallel(
       Array.from({ length: hi - lo }, (_, j) => {
         const i = lo + j + 1; // x^i = x^lo * x^(i - lo)
@@ -55,13 +66,64 @@ export async function powers(x: SecretTensor, k: number, f: number): Promise<Sec
   return pw;
 }
 
+/**
+ * [x^3, x^4] with `f` fractional bits from x and x^2 by two squarings in one round:
+ * A = x + x^2 and B = x - x^2 give x^3 = (A^2 - B^2) / 4 and x^4 = (A^2 + B^2) / 2 - x^2.
+ */
+export async function cubeAndFourth(
+  x: SecretTensor,
+  x2: SecretTensor,
+  f: number,
+): Promise<[SecretTensor, SecretTensor]> {
+  const [a2, b2] = await x.ctx.parallel([
+    () => squareAt(x.add(x2), f),
+    () => squareAt(x.sub(x2), f),
+  ]);
+  const x3 = reinterpret(a2.sub(b2), f + 2);
+  const x4 = reinterpret(a2.add(b2), f + 1).sub(x2);
+  return [await at(x3, f), await at(x4, f)];
+}
+
+/**
+ * The square form of an even-degree polynomial: p = sign R^2 + S with R = sum_{i=1..m}
+ * r_i x^i (no constant) and S of degree <= m, for p of degree 2m with a non-zero leading
+ * coefficient. Returns null when there is none or R's coefficients would exceed `maxCoeff`
+ * (precision).
+ */
+export function squareForm(
+  coeffs: readonly number[],
+  maxCoeff = 64,
+): { sign: 1 | -1; r: number[]; s: number[] } | null {
+  const d = coeffs.length - 1;
+  if (d < 2 || d % 2 !== 0 || coeffs[d] === 0) return null;
+  const m = d / 2;
+  const sign = coeffs[d] > 0 ? 1 : -1;
+  const r = new Array(m + 1).fill(0); // r[0] = 0
+  r[m] = Math.sqrt(Math.abs(coeffs[d]));
+  for (let k = d - 1; k > m; k--) {
+    // sign sum_{i + j = k} r_i r_j = c_k; the unknown is r_(k-m) (paired with r_m)
+    let known = 0;
+    for (let i = k - m + 1; i < m; i++) known += r[i] * r[k - i];
+    r[k - m] = (sign * coeffs[k] - known) / (2 * r[m]);
+  }
+  if (r.some((v) => !Number.isFinite(v) || Math.abs(v) > maxCoeff)) return null;
+  const s = coeffs.slice(0, m + 1);
+  for (let k = 2; k <= m; k++) {
+    let sq = 0;
+    for (let i = 1; i < k; i++) sq += r[i] * r[k - i];
+    s[k] -= sign * sq;
+  }
+  return { sign, r: r.slice(1), s };
+}
+
 /** Rounds of {@linkcode polyval} at 2 parties for a polynomial of degree `d`. */
 export function polyRounds(d: number): number {
   if (d <= 1) return 0;
-  const k = d <= 4 ? 2 : 4;
-  const blocks = Math.floor((d - 1) / k);
-  if (blocks === 0) return Math.ceil(Math.log2(k));
-  return Math.ceil(Math.log2(k)) + Math.ceil(Math.log2(blocks)) + 1;
+  if (d === 2) return 1;
+  if (d <= 4) return 2;
+  if (d <= 8) return 3;
+  const blocks = Math.floor((d - 1) / 4);
+  return 2 + Math.ceil(Math.log2(blocks)) + 1;
 }
 
 /**
@@ -84,23 +146,26 @@ export async function polyval(
   }
   if (d === 0) return await lincomb([[x, 0]], coeffs[0], f);
   if (d === 1) return await lincomb([[x, coeffs[1]]], coeffs[0], f);
-  const k = d <= 4 ? 2 : 4;
-  const pw = await powers(x, k, wb);
-  const nb = Math.floor((d - 1) / k); // blocks 1..nb multiply x^(k j); the last one uses x^k too
-  const block = (j: number): [SecretTensor, number][] => {
-    const hi = j === nb ? d : k * j + k - 1;
+  const x2 = await squareAt(x, wb);
+  if (d === 2) return await lincomb([[x, coeffs[1]], [x2, coeffs[2]]], coeffs[0], f);
+  const sq = d <= 8 ? squareForm(coeffs) : null;
+  if (d <= 4) {
+    if (sq) return await fromSquareForm(sq, [x, x2], f, wb);
+    // degree 3: c0 + c1 x + x^2 (c2 + c3 x)
+    const q = await lincomb([[x, coeffs[3]]], coeffs[2], wb);
+    return await lincomb([[await mulAt(x2, q, wb), 1], [x, coeffs[1]]], coeffs[0], f);
+  }
+  const [x3, x4] = await cubeAndFourth(x, x2, wb);
+  const pw = [x, x2, x3, x4];
+  if (sq) return await fromSquareForm(sq, pw, f, wb);
+  const comb = (lo: number, hi: number, out: number) => {
     const terms: [SecretTensor, number][] = [];
-    for (let i = k * j + 1; i <= hi; i++) terms.push([pw[i - k * j - 1], coeffs[i]]);
-    return terms;
+    for (let i = lo + 1; i <= Math.min(hi, d); i++) terms.push([pw[i - lo - 1], coeffs[i]]);
+    return terms.length ? lincomb(terms, coeffs[lo], out) : lincomb([[x, 0]], coeffs[lo], out);
   };
-  const q = (j: number, out: number) => {
-    const terms = block(j);
-    return terms.length === 0
-      ? lincomb([[x, 0]], coeffs[k * j], out)
-      : lincomb(terms, coeffs[k * j], out);
-  };
-  // x^(k j) for j = 1..nb: x^k is known; the rest by a ladder over j
-  const big: SecretTensor[] = [pw[k - 1]];
+  // Paterson-Stockmeyer: p = q_0 + x^4 q_1 + x^8 q_2 + ..., q_j of degree <= 3 (the last <= 4)
+  const nb = Math.floor((d - 1) / 4);
+  const big: SecretTensor[] = [x4]; // x^(4 j) for j = 1..nb by a ladder over j
   for (let lo = 1; lo < nb; lo *= 2) {
     const hi = Math.min(2 * lo, nb);
     const made = await x.ctx.parallel(
@@ -114,15 +179,30 @@ export async function polyval(
     big.push(...made);
   }
   const parts = await x.ctx.parallel([
-    () => q(0, wb),
+    () => comb(0, 3, wb),
     ...Array.from({ length: nb }, (_, t) => async () => {
-      const qj = await q(t + 1, wb);
+      const j = t + 1;
+      const qj = await comb(4 * j, j === nb ? d : 4 * j + 3, wb);
       return await mulAt(big[t], qj, wb);
     }),
   ]);
   let acc = parts[0];
   for (let i = 1; i < parts.length; i++) acc = acc.add(parts[i]);
   return await lincomb([[acc, 1]], 0, f);
+}
+
+/** sign R^2 + S from the powers [x, x^2, ..] (one squaring). */
+async function fromSquareForm(
+  sq: { sign: 1 | -1; r: number[]; s: number[] },
+  pw: readonly SecretTensor[],
+  f: number,
+  wb: number,
+): Promise<SecretTensor> {
+  const terms = (c: readonly number[], from: number) =>
+    c.slice(from).map((v, i) => [pw[i + from - 1], v] as [SecretTensor, number]);
+  const rr = await lincomb(terms([0, ...sq.r], 1), 0, wb);
+  const r2 = await squareAt(rr, wb);
+  return await lincomb([[r2, sq.sign], ...terms(sq.s, 1)], sq.s[0], f);
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { lincomb, mulAt } from "./fixed.ts";
 import { normalize } from "./normalize.ts";
 import { piecewise } from "./piecewise.ts";
-import { chebyshevFit, polyRounds, polyval } from "./polynomial.ts";
+import { chebyshevFit, polyRounds, polyval, squareForm } from "./polynomial.ts";
 import { grid, maxErr, run2 } from "./test_util.ts";
 
 Deno.test("chebyshevFit reproduces a polynomial exactly and fits cos closely", () => {
@@ -18,15 +18,36 @@ Deno.test("chebyshevFit reproduces a polynomial exactly and fits cos closely", (
 });
 
 Deno.test("polyval: degrees 2..16 within a few ulps, rounds as declared", async () => {
-  for (const d of [2, 4, 5, 8, 9, 12, 16]) {
-    const coeffs = Array.from({ length: d + 1 }, (_, i) => ((i * 7) % 5 - 2) / (i + 1));
+  // payload bytes per element at 2 parties: squarings 8, products 16
+  const bytes: Record<number, number> = { 2: 8, 3: 24, 4: 16, 5: 40, 6: 32, 7: 40, 8: 32 };
+  for (const d of [2, 3, 4, 5, 6, 7, 8, 9, 12, 16]) {
+    const coeffs = Array.from({ length: d + 1 }, (_, i) => ((i * 7) % 5 - 2.5) / (i + 1));
     const r = await run2(grid(-1, 1, 1001), (x) => polyval(x, coeffs));
     const e = maxErr(r, (v) => coeffs.reduceRight((a, c) => a * v + c, 0));
     assert.ok(e.err <= 2e-4, `degree ${d}: ${JSON.stringify(e)}`);
     assert.equal(r.rounds, polyRounds(d), `degree ${d}`);
+    if (bytes[d]) assert.equal(r.bytes, bytes[d] * 1001, `degree ${d}`);
+  }
+  // both signs of the leading coefficient take the square form
+  for (const c of [[0.3, -1, 0.5, 0.25, -0.75], [0.3, -1, 0.5, 0.25, 0.75]]) {
+    const r = await run2(grid(-2, 2, 1001), (x) => polyval(x, c));
+    assert.ok(maxErr(r, (v) => c.reduceRight((a, k) => a * v + k, 0)).err <= 2e-4);
+    assert.equal(r.bytes, 16 * 1001);
   }
   await assert.rejects(run2(grid(0, 1, 3), (x) => polyval(x, [])), RangeError);
   await assert.rejects(run2(grid(0, 1, 3), (x) => polyval(x, [1, NaN])), RangeError);
+});
+
+Deno.test("squareForm: s R^2 + S reproduces the coefficients; none for odd degrees", () => {
+  const c = [0.5, -0.25, 1, 0.3, -0.2, 0.7, -0.4];
+  const q = squareForm(c)!;
+  const r = [0, ...q.r];
+  const back = new Array(c.length).fill(0);
+  q.s.forEach((v, i) => (back[i] += v));
+  r.forEach((a, i) => r.forEach((b, j) => (back[i + j] += q.sign * a * b)));
+  back.forEach((v, i) => assert.ok(Math.abs(v - c[i]) < 1e-12, `${back} vs ${c}`));
+  assert.equal(squareForm([1, 2, 3, 4]), null);
+  assert.equal(squareForm([1, 2, 0]), null);
 });
 
 Deno.test("fixed: mulAt and lincomb keep the precision asked for", async () => {
