@@ -62,7 +62,7 @@ export const a2b: KernelConfig<[SecretTensor, number?], SecretTensor> = {
     if (!Number.isInteger(w) || w < 2 || w > x.ring) {
       throw new RangeError(`toBinary: bits must be an integer in [2, ${x.ring}], got ${w}`);
     }
-    const { inputs, zero } = await inputPlanes(x);
+    const { inputs, zero } = await inputPlanes(x, false, w);
     const low = w < x.ring ? inputs.map((p) => p.slice(0, w)) : inputs;
     const planes = await drive(a2bCircuit(low, zero), andFn(op));
     while (planes.length < x.ring) planes.push(planes[w - 1]);

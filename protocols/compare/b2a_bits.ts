@@ -117,7 +117,7 @@ export const b2aBits: KernelConfig<
     }
     const round = op.round(); // taken before the downloads
     const key = op.dealerKey();
-    const xp = toPlanes(await hostOf(ctx.device, x.buf)).slice(lo, lo + k);
+    const xp = toPlanes(await hostOf(ctx.device, x.buf), lo + k).slice(lo, lo + k);
     return await b2aPlanes(op, round, key, xp, x.shape, weights, fracBits);
   },
 };

@@ -164,11 +164,12 @@ export function andFn(op: Op): AndFn {
 export async function inputPlanes(
   x: SecretTensor,
   negLast = false,
+  bits: number = x.ring,
 ): Promise<{ inputs: Uint32Array[][]; zero: Uint32Array }> {
   const { ctx } = x;
   const d = ctx.device;
   const own = negLast && ctx.rank === ctx.size - 1 ? d.neg(x.buf) : x.buf;
-  const mine = toPlanes(await hostOf(d, own));
+  const mine = toPlanes(await hostOf(d, own), bits);
   const zero = new Uint32Array(strideOf(x.size));
   const inputs: Uint32Array[][] = [];
   for (let p = 0; p < ctx.size; p++) inputs.push(p === ctx.rank ? mine : mine.map(() => zero));
@@ -268,11 +269,16 @@ export class MulBit {
 
   /** b * y (with y's fractional bits) once the shared bit plane b is known. */
   async finish(b: Uint32Array): Promise<SecretTensor> {
-    return (await this.finishWithBit(b))[0];
+    return (await this.#finish(b, false))[0];
   }
 
   /** [b * y, b] with b also as an arithmetic 0/1 (0 fractional bits), at no extra cost. */
   async finishWithBit(b: Uint32Array): Promise<[SecretTensor, SecretTensor]> {
+    const [z, bit] = await this.#finish(b, true);
+    return [z, bit!];
+  }
+
+  async #finish(b: Uint32Array, withBit: boolean): Promise<[SecretTensor, SecretTensor | null]> {
     const op = this.#op;
     const { ctx } = op;
     const d = ctx.device;
@@ -284,12 +290,11 @@ export class MulBit {
     const c = publicBits(op, cp, this.#shape);
     // b y = c y + (1 - 2c) r y = r y + c (y - 2 r y)
     const z = d.add(ry, d.mul(c, d.sub(this.#y.buf, d.mulScalar(ry, 2n))));
+    const out = new SecretTensor(ctx, "arithmetic", z, this.#y.fracBits);
+    if (!withBit) return [out, null];
     // b = r + c - 2 c r
     let bit = d.sub(r.arith, d.mulScalar(d.mul(r.arith, c), 2n));
     if (ctx.rank === 0) bit = d.add(bit, c);
-    return [
-      new SecretTensor(ctx, "arithmetic", z, this.#y.fracBits),
-      new SecretTensor(ctx, "arithmetic", bit, 0),
-    ];
+    return [out, new SecretTensor(ctx, "arithmetic", bit, 0)];
   }
 }

@@ -188,6 +188,26 @@ const cases: Case[] = [
     },
   },
   {
+    name: "where_b with a zero else-branch (null)",
+    async run(ctx) {
+      const f = ctx.fracBits;
+      const a = await shareRaw(ctx, grid(ctx.ring, f, 12, "wa"), f, [3, 4]);
+      const c = await ctx.share(
+        ctx.rank === 0
+          ? ringT(prg.fork("wc").ring([3, 1], ctx.ring).toBigInts(), ctx.ring, [3, 1])
+          : null,
+        { from: 0, shape: [3, 1], kind: "binary" },
+      );
+      const m = await measured(ctx, "where_b", c, a, null);
+      return { m, out: await outOf(m) };
+    },
+    ref: (ring, f) => {
+      const a = grid(ring, f, 12, "wa");
+      const c = prg.fork("wc").ring([3, 1], ring).toBigInts();
+      return a.map((v, i) => (c[i >> 2] & 1n) ? v : 0n);
+    },
+  },
+  {
     name: "max_a with one-hot argmax, dim 1 of [3, 7]",
     async run(ctx) {
       const x = await shareRaw(ctx, grid(ctx.ring, ctx.fracBits, 21, "mx"), ctx.fracBits, [3, 7]);

@@ -92,7 +92,7 @@ export const leadOneB: KernelConfig<[SecretTensor, number, Weights], SecretTenso
     const b = sub(op, "b");
     const round = b.round();
     const key = b.dealerKey();
-    const planes = toPlanes(await hostOf(ctx.device, x.buf));
+    const planes = toPlanes(await hostOf(ctx.device, x.buf), lo + span);
     const o = await drive(suffixOr(planes.slice(lo + 1, lo + span)), andFn(orOp));
     const l: Uint32Array[] = [];
     const first = xorPlane(o[0], new Uint32Array(o[0].length));

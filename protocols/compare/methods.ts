@@ -172,6 +172,9 @@ P.relu = async function () {
 };
 P.where = async function (cond, y) {
   this.need("arithmetic", "where");
+  if (y === 0 && cond instanceof SecretTensor && cond.kind === "binary") {
+    return this.ctx.run("where_b", cond, this, null); // cond ? x : 0 skips the sums
+  }
   const other = y instanceof SecretTensor ? y : this.sub(this).add(y);
   if (!(cond instanceof SecretTensor)) return this.sub(other).mulPublic(cond).add(other);
   if (cond.kind === "binary") return this.ctx.run("where_b", cond, this, other);

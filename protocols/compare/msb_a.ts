@@ -61,7 +61,7 @@ export async function msbPlane(
   x: SecretTensor,
   bits: number = x.ring,
 ): Promise<Uint32Array> {
-  const { inputs, zero } = await inputPlanes(x);
+  const { inputs, zero } = await inputPlanes(x, false, bits);
   const low = bits < x.ring ? inputs.map((p) => p.slice(0, bits)) : inputs;
   return await drive(msbCircuit(low, zero), andFn(op));
 }

@@ -57,7 +57,8 @@ function words32(t: RingTensor): Uint32Array {
 }
 
 /**
- * The `ring` bit planes of `t` (views into one buffer of `ring * stride` words).
+ * The `ring` bit planes of `t` (views into one buffer of `ring * stride` words), or only
+ * the low `bits` planes (only the 32-bit halves that hold them are transposed).
  *
  * @example
  * ```ts
@@ -66,17 +67,18 @@ function words32(t: RingTensor): Uint32Array {
  * console.log(toPlanes(RingTensor.fromBigInts([-1n], [1])).length); // 64
  * ```
  */
-export function toPlanes(t: RingTensor): Uint32Array[] {
+export function toPlanes(t: RingTensor, bits: number = t.ring): Uint32Array[] {
   const n = t.size;
   const s = strideOf(n);
   const w = words32(t);
-  const out = new Uint32Array(t.ring * s);
+  const halves = Math.min(t.ring / 32, Math.ceil(bits / 32));
+  const out = new Uint32Array(halves * 32 * s);
   const blk = new Uint32Array(32);
   for (let b = 0; b < s; b += CHUNK) {
-    wordsToPlanes(w, out, n, s, t.ring / 32, blk, b, Math.min(s, b + CHUNK));
+    wordsToPlanes(w, out, n, s, t.ring / 32, halves, blk, b, Math.min(s, b + CHUNK));
   }
   const planes: Uint32Array[] = [];
-  for (let k = 0; k < t.ring; k++) planes.push(out.subarray(k * s, (k + 1) * s));
+  for (let k = 0; k < Math.min(bits, t.ring); k++) planes.push(out.subarray(k * s, (k + 1) * s));
   return planes;
 }
 
@@ -89,6 +91,7 @@ function wordsToPlanes(
   n: number,
   s: number,
   halves: number,
+  used: number,
   blk: Uint32Array,
   b0: number,
   b1: number,
@@ -96,7 +99,7 @@ function wordsToPlanes(
   for (let b = b0; b < b1; b++) {
     const e0 = b * 32;
     const m = Math.min(32, n - e0);
-    for (let h = 0; h < halves; h++) {
+    for (let h = 0; h < used; h++) {
       for (let e = 0; e < m; e++) blk[e] = w[(e0 + e) * halves + h];
       for (let e = m; e < 32; e++) blk[e] = 0;
       transpose32(blk, 0);

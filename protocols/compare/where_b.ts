@@ -26,20 +26,24 @@ import { MulBit, mulBitBytes, sub } from "./bit_ops.ts";
 import { hostOf } from "./bit_ops.ts";
 import { lowPlane } from "./planes.ts";
 
-/** The kernel: `run(op, cond, a, b)` -> cond ? a : b. */
-export const whereB: KernelConfig<[SecretTensor, SecretTensor, SecretTensor], SecretTensor> = {
+/** The kernel: `run(op, cond, a, b)` -> cond ? a : b (b null: cond ? a : 0). */
+export const whereB: KernelConfig<
+  [SecretTensor, SecretTensor, SecretTensor | null],
+  SecretTensor
+> = {
   name: "where_b",
   cost: {
     rounds: () => 1,
-    bytesPerParty: (n: number, c: SecretTensor, a: SecretTensor, b: SecretTensor) =>
-      mulBitBytes(n, c.size, numel(broadcastShapes(a.shape, b.shape)), c.ring),
+    bytesPerParty: (n: number, c: SecretTensor, a: SecretTensor, b: SecretTensor | null) =>
+      mulBitBytes(n, c.size, numel(b ? broadcastShapes(a.shape, b.shape) : a.shape), c.ring),
   },
   async run(op, cond, a, b) {
     cond.need("binary", "where (condition)");
-    const diff = a.sub(b);
+    const diff = b ? a.sub(b) : a; // null: cond ? a : 0, one product and no sums
     broadcastShapes(cond.shape, diff.shape); // TypeError before any message
     const mb = new MulBit(sub(op, "y"), cond.shape, diff);
     const bit = lowPlane(await hostOf(op.ctx.device, cond.buf));
-    return (await mb.finish(bit)).add(b);
+    const out = await mb.finish(bit);
+    return b ? out.add(b) : out;
   },
 };

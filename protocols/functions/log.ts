@@ -3,8 +3,8 @@
  * u = x 2^-k in [1, 2); then log x = k ln 2 + log u, with log u a degree-4 Chebyshev fit
  * in t = 2u - 3 (error 8e-5), evaluated in 2 rounds.
  *
- * Cost at 2 parties, default range: 16 rounds, ~119 bytes per element (a2b of 38 bits
- * 45.25, leading one on 31 bit planes ~34, u 16, polynomial 24). CrypTen: Householder iterations around exp,
+ * Cost at 2 parties, default range: 16 rounds, ~111 bytes per element (a2b of 38 bits
+ * 45.25, leading one on 31 bit planes ~34, u 16, polynomial 16). CrypTen: Householder iterations around exp,
  * ~8 exps in sequence.
  *
  * Accuracy (16 fractional bits, measured by the tests): absolute <= 5e-3 on [0.01, 1e4]

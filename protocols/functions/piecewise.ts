@@ -12,10 +12,11 @@
  * Cost at 2 parties, 16 fractional bits: max(6, rounds of the slowest piece) + 1 rounds;
  * k x (21.5 + 16) bytes per element plus the pieces'. The comparisons read the low 32 bits
  * of x - t (domain |x - t| < 2^15, option `bound`; 7 rounds and 45.25 bytes for the whole
- * word).
+ * word), or with `cmpFracBits: 4` 20 bits (12.5 bytes).
  *
  * `saturating` builds the common case (PUMA-style): a polynomial in s = x^2 on |x| < T
- * (odd: c + x h(s), or even: a x + r(s)), constants or x outside.
+ * (odd: c + x h(s), or even: a x + r(s)), constants or x outside; its comparisons read 4
+ * fractional bits (`SATURATING_CMP_BITS`), so k x (12.5 + 16) bytes.
  *
  * @example
  * ```ts
@@ -31,7 +32,7 @@
  * @module
  */
 import { SecretTensor } from "../secret_tensor.ts";
-import { atContext, lincomb, mulAt, squareAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt, squareAt } from "./fixed.ts";
 import { chebyshevFit, polyval } from "./polynomial.ts";
 
 /** A piece: a constant, or a function of x (sync or async). */
@@ -46,6 +47,14 @@ export interface PiecewiseOptions {
    * 7 and 181. Pass 64 (or more) for the whole ring word.
    */
   bound?: number;
+  /**
+   * Fractional bits the comparisons read (default all of x's). With 2 parties fewer bits
+   * make them cheaper: x is truncated locally to this many first, so the msb reads only
+   * bound + cmpFracBits + 1 bits (20 instead of 32 for 4 bits: 12.5 bytes per break and
+   * element instead of 21.5). The selection may then be wrong where |x - t| < 2^-cmpFracBits:
+   * the pieces either side must agree there or hold beyond their interval.
+   */
+  cmpFracBits?: number;
 }
 
 /** f(x) = pieces[i](x) for breaks[i-1] <= x < breaks[i] (see the module doc). */
@@ -67,11 +76,20 @@ export async function piecewise(
       throw new RangeError(`piecewise: breaks must be finite and increasing, got [${breaks}]`);
     }
   }
+  const cb = opts.cmpFracBits ?? x.fracBits;
+  if (!Number.isInteger(cb) || cb < 0) {
+    throw new RangeError(`piecewise: cmpFracBits must be an integer >= 0, got ${cb}`);
+  }
   const zero = x.mulPublic(0n);
   const evalPiece = async (p: Piece) => typeof p === "number" ? zero.add(p) : await p(x);
-  const diffs = SecretTensor.stack(breaks.map((t) => x.sub(t)), 0);
+  // a local truncation with 2 parties; with more it would cost a round, so keep all bits
+  const xc = cb < x.fracBits && x.ctx.size === 2 ? await at(x, cb) : x;
+  const diffs = SecretTensor.stack(
+    breaks.map((t) => xc.sub(x.ctx.public(t, { fracBits: xc.fracBits }))),
+    0,
+  );
   const [bits, ...vals] = await x.ctx.parallel<SecretTensor>([
-    () => diffs.msb(Math.min(x.ring, (opts.bound ?? 15) + x.fracBits + 1)),
+    () => diffs.msb(Math.min(x.ring, (opts.bound ?? 15) + xc.fracBits + 1)),
     ...pieces.map((p) => () => evalPiece(p)),
   ]);
   const k = breaks.length;
@@ -100,9 +118,21 @@ export interface SaturatingSpec {
   above: number | "x";
 }
 
-/** The fitted coefficients of a spec (in t = 2 s / T^2 - 1). */
+/**
+ * Fractional bits of the comparisons of {@linkcode saturating} (2 parties): the cut may
+ * fall up to 2^-4 either side of T, so the polynomial is fitted on |x| < T + 2^-4.
+ */
+export const SATURATING_CMP_BITS = 4;
+
+/** The polynomial's range: |x| < T + 2^-SATURATING_CMP_BITS. */
+function fitEdge(spec: SaturatingSpec): number {
+  return spec.T + 2 ** -SATURATING_CMP_BITS;
+}
+
+/** The fitted coefficients of a spec (in t = 2 s / E^2 - 1, E = T + 2^-4). */
 export function fitSaturating(spec: SaturatingSpec): number[] {
-  return chebyshevFit(spec.fn, 0, spec.T * spec.T, spec.degree);
+  const e = fitEdge(spec);
+  return chebyshevFit(spec.fn, 0, e * e, spec.degree);
 }
 
 /** Evaluates a saturating spec with precomputed coefficients (see {@linkcode SaturatingSpec}). */
@@ -117,11 +147,13 @@ export function saturating(
   const wb = x.ctx.fracBits + 2;
   const mid = async (v: SecretTensor) => {
     const s = await squareAt(v, wb);
-    const t = await lincomb([[s, 2 / (spec.T * spec.T)]], -1, wb);
+    const t = await lincomb([[s, 2 / fitEdge(spec) ** 2]], -1, wb);
     const p = await polyval(t, coeffs, { fracBits: wb });
     if (spec.form === "odd") return (await mulAt(v, p, out)).add(spec.linear);
     return await lincomb([[p, 1], [v, spec.linear]], 0, out);
   };
   const tail = (c: number | "x"): Piece => c === "x" ? (v) => v : c;
-  return piecewise(x, [-spec.T, spec.T], [tail(spec.below), mid, tail(spec.above)]);
+  return piecewise(x, [-spec.T, spec.T], [tail(spec.below), mid, tail(spec.above)], {
+    cmpFracBits: SATURATING_CMP_BITS,
+  });
 }

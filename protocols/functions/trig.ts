@@ -4,7 +4,7 @@
  * then with v = frac(u) - 1/2 in [-1/2, 1/2), cos x = -cos(2 pi v) and sin x = -sin(2 pi v),
  * Chebyshev polynomials in v^2 (degree 8, errors ~1e-7; sin as v h(v^2)).
  *
- * Cost at 2 parties: cos 12 rounds, ~175 bytes per element; sin 13 rounds; `sincos` both
+ * Cost at 2 parties: cos 12 rounds, ~141 bytes per element; sin 13 rounds; `sincos` both
  * for 13 rounds. (CrypTen: (1 + i x / 2^10)^(2^10) in complex numbers: 10 rounds of complex
  * squarings, and wrong for |x| beyond ~100.)
  *
