@@ -110,7 +110,16 @@ export function coalesce(chunks: readonly Uint8Array[], limit = 16384): Uint8Arr
   return out;
 }
 
-/** Largest body that a {@linkcode FrameReader} with `reuseBodies` reads into its buffer. */
+/**
+ * Default largest body that a {@linkcode FrameReader} with `reuseBodies` reads into its
+ * reused buffer (`reuseLimit`).
+ *
+ * @example
+ * ```ts
+ * import { REUSED_BODY_BYTES } from "@sharetensor/net/tcp";
+ * console.log(REUSED_BODY_BYTES); // 1048640
+ * ```
+ */
 export const REUSED_BODY_BYTES = (1 << 20) + 64;
 
 /**
@@ -127,12 +136,17 @@ export class FrameReader {
   /** Largest accepted body length in bytes. */
   maxFrameBytes: number;
   /**
-   * When true, a body of up to {@linkcode REUSED_BODY_BYTES} is read into one buffer that
-   * the next `readFrame` overwrites: set it only where each body is consumed (say,
-   * decrypted into a new buffer) before the next frame is read. Saves the page faults of a
-   * fresh buffer per frame.
+   * When true, a body of up to {@linkcode FrameReader.reuseLimit} bytes is read into one
+   * buffer that the next `readFrame` overwrites: set it only where each body is consumed
+   * (say, decrypted into a new buffer) before the next frame is read. Saves the page faults
+   * of a fresh buffer per frame.
    */
   reuseBodies = false;
+  /**
+   * Largest body that `reuseBodies` reads into the reused buffer (default
+   * {@linkcode REUSED_BODY_BYTES}); that buffer grows to the largest such body seen.
+   */
+  reuseLimit: number = REUSED_BODY_BYTES;
   #src: ByteSource;
   #body: Uint8Array | undefined;
   #buf = new Uint8Array(65536);
@@ -196,8 +210,10 @@ export class FrameReader {
     }
     this.#start += 4;
     let body: Uint8Array;
-    if (this.reuseBodies && len <= REUSED_BODY_BYTES) {
-      if (!this.#body || this.#body.length < len) this.#body = new Uint8Array(REUSED_BODY_BYTES);
+    if (this.reuseBodies && len <= this.reuseLimit) {
+      if (!this.#body || this.#body.length < len) {
+        this.#body = new Uint8Array(Math.max(len, REUSED_BODY_BYTES));
+      }
       body = this.#body.subarray(0, len);
     } else body = new Uint8Array(len);
     const have = Math.min(len, this.#end - this.#start);

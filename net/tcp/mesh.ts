@@ -112,8 +112,9 @@ export class TcpTransport implements Transport {
       throw new RangeError(`recvFrom lists a peer twice: [${recvFrom}]`);
     }
     if (out.length + inc.length > 0) this.#rounds++;
-    const sent = out.map(([l, b]) => l.send(b));
+    // Receives first: a link that waits for its peer in this round sends whole messages.
     const got = inc.map((l) => l.recv());
+    const sent = out.map(([l, b]) => l.send(b));
     try {
       const [, msgs] = await Promise.all([Promise.all(sent), Promise.all(got)]);
       return new Map(recvFrom.map((p, i) => [p, msgs[i]]));

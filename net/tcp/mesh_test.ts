@@ -118,24 +118,34 @@ for (const suite of ["chacha20-poly1305", "chacha20-hmac-sha256", "insecure"] as
   });
 }
 
-Deno.test("tcp mesh: encrypted links send large messages in 1 MiB parts, insecure ones whole", async () => {
+Deno.test("tcp mesh: large messages travel in 1 MiB parts one-way, whole in two-way rounds and on insecure links", async () => {
   const len = 2_500_001;
   for (const suite of ["chacha20-poly1305", "insecure"] as const) {
     const { ts } = await mesh(2, { suite });
     try {
       const msg = bytesOf(0, 1, 0, len);
+      const back = bytesOf(1, 0, 0, len);
+      // One-way: party 1 does not send in this round.
       const [, got] = await Promise.all([
         ts[0].exchange(new Map([[1, msg]]), []),
         ts[1].exchange(new Map(), [0]),
       ]);
-      const m = got.get(0)!;
-      assert.deepEqual(m, msg);
-      // Delivered as its own 8-byte aligned buffer, not a view of a reused one.
-      assert.equal(m.byteOffset % 8, 0);
-      assert.ok(m.buffer.byteLength - m.length <= 64);
+      // Two-way: each party also waits for the other's message.
+      const [got0, got1] = await Promise.all([
+        ts[0].exchange(new Map([[1, msg]]), [1]),
+        ts[1].exchange(new Map([[0, back]]), [0]),
+      ]);
+      for (const [m, want] of [[got.get(0)!, msg], [got1.get(0)!, msg], [got0.get(1)!, back]]) {
+        assert.deepEqual(m, want);
+        // Delivered as its own 8-byte aligned buffer, not a view of a reused one.
+        assert.equal(m.byteOffset % 8, 0);
+        assert.ok(m.buffer.byteLength - m.length <= 64);
+      }
       // Frame overhead: u32 length, msgpack header (12 bytes per part, 8 whole), tag.
-      const want = suite === "insecure" ? len + 4 + 8 : len + 3 * (4 + 12 + 16);
-      assert.equal(ts[0].wireBytesSent(), want, suite);
+      const whole = len + 4 + 8 + (suite === "insecure" ? 0 : 16);
+      const oneWay = suite === "insecure" ? whole : len + 3 * (4 + 12 + 16);
+      assert.equal(ts[0].wireBytesSent(), oneWay + whole, suite);
+      assert.equal(ts[1].wireBytesSent(), whole, suite);
     } finally {
       await Promise.all(ts.map((t) => t.close()));
     }

@@ -4,12 +4,14 @@
  * - `[0, 0, bin]`: a whole data message. Written as a fixed 8-byte header (bin32) followed
  *   by the payload's own bytes, so the payload is never encoded element by element nor
  *   copied into a msgpack buffer, and it arrives 8-byte aligned.
- * - `[3, total, bin]`: one part of a data message of `total` bytes. On encrypted links,
- *   messages over {@linkcode PART_BYTES} travel in parts, so the receiver authenticates and
- *   decrypts part k while the sender still encrypts part k+1 (one-way latency about
- *   halves). Insecure links send every message whole: the receiver reads a large frame
- *   straight into the buffer it delivers (no reassembly copy into a fresh buffer, which
- *   costs about 0.35 ms per MB in page faults on the project's VM).
+ * - `[3, total, bin]`: one part of a data message of `total` bytes. A message over
+ *   {@linkcode PART_BYTES} that an encrypted link sends while it does not wait for the
+ *   peer (one-way traffic) travels in parts, so the receiver authenticates and decrypts
+ *   part k while the sender still encrypts part k+1 (one-way latency about halves).
+ *   Otherwise messages travel whole (see `SecureLink.send`): in a round where both ends
+ *   send, both threads are busy sealing and opening anyway, parts would gain no overlap,
+ *   and the receiver would pay a reassembly copy into a fresh buffer (page faults cost
+ *   about 0.35 ms per MB on the project's VM, more than the copy).
  * - `[1, reason]`: goodbye (the peer closes the link on purpose).
  * - `[2, reason, origin]`: abort (the peer gave up because of party `origin`).
  *
@@ -32,6 +34,12 @@ export const KIND = { data: 0, goodbye: 1, abort: 2, part: 3 } as const;
 
 /** Largest part of a data message, in bytes. */
 export const PART_BYTES = 1 << 20;
+
+/**
+ * Largest data message that an encrypted link sends whole in a round where it also waits
+ * for the peer (larger ones travel in parts).
+ */
+export const WHOLE_MAX_BYTES = 32 << 20;
 
 /** A decoded message: a whole data payload, a goodbye or an abort. */
 export type Message =

@@ -14,7 +14,7 @@
  * @module
  */
 import { Packr } from "msgpackr";
-import { dataFrames, KIND, MessageDecoder, PART_BYTES } from "./message.ts";
+import { dataFrames, KIND, MessageDecoder, PART_BYTES, WHOLE_MAX_BYTES } from "./message.ts";
 import { PeerClosedError, TimeoutError } from "@sharetensor/core/errors";
 import type { FrameCipher } from "./cipher.ts";
 import { coalesce, type FrameReader, writeAll } from "./frame.ts";
@@ -66,15 +66,11 @@ export class SecureLink {
   readonly #packr = new Packr({ moreTypes: true });
   readonly #queue: Uint8Array[] = [];
   readonly #waiters: Waiter[] = [];
-  /**
-   * Largest plaintext of one data frame: encrypted messages travel in parts (the peer
-   * opens part k while this side seals part k+1); insecure ones in one frame, which the
-   * peer reads straight into the message it delivers (no copy, no reassembly).
-   */
-  readonly #partBytes: number;
   /** Free copy buffers of `send` (steady state: one, reused every round, no page faults). */
   readonly #spare: Uint8Array[] = [];
   #writes: Promise<void> = Promise.resolve();
+  /** Writes queued or under way. */
+  #pending = 0;
   #error: Error | undefined;
   #closing = false;
   #aborted = false;
@@ -100,7 +96,10 @@ export class SecureLink {
     // before the next frame is read, so the reader may reuse its buffer.
     reader.reuseBodies = true;
     this.#send = hs.sendCipher;
-    this.#partBytes = hs.sendCipher.suite === "insecure" ? Infinity : PART_BYTES;
+    // Whole encrypted messages are read into the reused buffer too (and decrypted out).
+    if (hs.recvCipher.suite !== "insecure") {
+      reader.reuseLimit = Math.max(reader.reuseLimit, WHOLE_MAX_BYTES + 64);
+    }
     this.#recv = hs.recvCipher;
     this.#timeoutMs = timeoutMs;
     this.#loop = this.#readLoop();
@@ -114,6 +113,13 @@ export class SecureLink {
   /**
    * Sends one message (taken at once: the caller may change `payload` afterwards);
    * resolves when its bytes are written to the socket.
+   *
+   * Framing: insecure links send every message as one frame, which the peer reads straight
+   * into the buffer it delivers. Encrypted links send a message whole when it fits one part
+   * or when this link also waits for a message of the peer (a round where both send: both
+   * threads are busy sealing and opening, so parts would gain no overlap and cost the peer
+   * a reassembly copy); else (one-way traffic) in parts of {@linkcode PART_BYTES}, which
+   * the peer opens while this side seals the next.
    */
   send(payload: Uint8Array): Promise<void> {
     if (!(payload instanceof Uint8Array)) {
@@ -121,12 +127,21 @@ export class SecureLink {
         new TypeError(`message to peer ${this.peer} must be a Uint8Array, got ${typeof payload}`),
       );
     }
+    const n = payload.length;
+    const insecure = this.#send.suite === "insecure";
+    const whole = insecure || n <= PART_BYTES ||
+      (this.#waiters.length > 0 && n <= WHOLE_MAX_BYTES);
+    if (whole && !insecure && this.#pending === 0 && !this.#error) {
+      // Nothing queued before it: seal now, straight from the caller's bytes (the
+      // ciphertext is the copy that later changes to `payload` cannot reach).
+      return this.#write([this.#send.seal(dataFrames(payload, Infinity)[0])], n, false, true);
+    }
     // Frames are sealed in write order, after earlier messages; so a copy is taken now,
     // into a reused buffer (a fresh multi-MB buffer costs a page fault per 4 KiB on first
     // touch, more than the copy itself). It goes back to the pool once written.
-    const buf = this.#take(payload.length);
+    const buf = this.#take(n);
     buf.set(payload);
-    const p = this.#write(dataFrames(buf, this.#partBytes), payload.length);
+    const p = this.#write(dataFrames(buf, whole ? Infinity : PART_BYTES), n);
     return p.then(() => this.#give(buf));
   }
 
@@ -149,15 +164,23 @@ export class SecureLink {
   /**
    * Queues frames (each a list of plaintext pieces) behind earlier writes; each is sealed
    * just before it is written, so a large message is written part by part while the peer
-   * already opens the first parts. `payloadBytes` > 0 or -1 counts as a data message.
+   * already opens the first parts. With `sealed`, each frame is already the chunk list of
+   * a sealed frame (sealed when nothing was queued, so sequence numbers stay in write
+   * order). `payloadBytes` >= 0 counts as a data message.
    */
-  #write(frames: Uint8Array[][], payloadBytes: number, force = false): Promise<void> {
+  #write(
+    frames: Uint8Array[][],
+    payloadBytes: number,
+    force = false,
+    sealed = false,
+  ): Promise<void> {
     if (this.#error && !force) return Promise.reject(this.#error);
     const data = payloadBytes >= 0;
+    this.#pending++;
     const p = this.#writes.then(async () => {
       if (this.#error && !force) throw this.#error;
       for (const f of frames) {
-        const chunks = this.#send.seal(f);
+        const chunks = sealed ? f : this.#send.seal(f);
         try {
           await writeAll(this.#conn, coalesce(chunks));
         } catch (e) {
@@ -171,7 +194,7 @@ export class SecureLink {
         this.stats.messagesSent++;
       }
     });
-    this.#writes = p.catch(() => {});
+    this.#writes = p.catch(() => {}).finally(() => this.#pending--);
     return withTimeout(
       p,
       this.#timeoutMs,
