@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { gemm32, gemm64 } from "./gemm.ts";
-import { gemmModuleBytes, gemmWasm } from "./gemm_wasm.ts";
+import { gemmModuleBytes, gemmWasm, scratchBytes, setGemmBlockBytes } from "./gemm_wasm.ts";
 import { fromT, refMatmul, tensorArb, toT } from "./reference_testing.ts";
 
 Deno.test("the hand-assembled module validates", () => {
@@ -80,7 +80,6 @@ for (const ring of [64, 32] as const) {
   });
 
   Deno.test(`wasm gemm in row blocks (small scratch) matches one pass (Z_2^${ring})`, () => {
-    const es = ring === 64 ? 8 : 4;
     fc.assert(
       fc.property(
         fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 })),
@@ -91,9 +90,9 @@ for (const ring of [64, 32] as const) {
           const b = Array.from({ length: k * n }, (_, i) => BigInt(i + 3) * 0xc2b2ae3d27d4eb4fn);
           const A = toT({ ring, shape: [m, k], v: a }), B = toT({ ring, shape: [k, n], v: b });
           const want = refMatmul(fromT(A), fromT(B));
-          // Scratch for B plus (1 + extraRows) panels of 4 rows.
-          const np = Math.ceil(n / (32 / es)) * (32 / es);
-          const scratch = 2 * k * np * es + 4 * (1 + extraRows) * (2 * k + np) * es;
+          // Scratch for B plus (1 + extraRows) tiles of rows.
+          const { bBytes, rowBytes, tileRows } = scratchBytes(ring, k, n);
+          const scratch = bBytes + tileRows * (1 + extraRows) * rowBytes;
           const c = toT({ ring, shape: [m, n], v: Array(m * n).fill(0n) });
           gemmWasm(ring, A.data, 0, B.data, 0, c.data, 0, m, k, n, scratch);
           assert.deepEqual(fromT(c), want);
@@ -105,5 +104,52 @@ for (const ring of [64, 32] as const) {
       ),
       { numRuns: 40 },
     );
+  });
+}
+
+for (const ring of [64, 32] as const) {
+  Deno.test(`wasm gemm with one row tile per cache block matches the reference (Z_2^${ring})`, () => {
+    // The smallest block (one tile of rows) makes every row tile its own block.
+    const old = setGemmBlockBytes(1);
+    try {
+      fc.assert(
+        fc.property(
+          fc.tuple(
+            fc.integer({ min: 1, max: 17 }),
+            fc.integer({ min: 1, max: 11 }),
+            fc.integer({ min: 1, max: 13 }),
+          ).chain(([m, k, n]) => fc.tuple(tensorArb(ring, [m, k]), tensorArb(ring, [k, n]))),
+          ([a, b]) => {
+            const [m, k] = a.shape, n = b.shape[1];
+            const c = toT({ ...a, shape: [m, n], v: Array(m * n).fill(3n) });
+            gemmWasm(ring, toT(a).data, 0, toT(b).data, 0, c.data, 0, m, k, n);
+            assert.deepEqual(fromT(c), refMatmul(a, b));
+          },
+        ),
+        { numRuns: 40 },
+      );
+    } finally {
+      setGemmBlockBytes(old);
+    }
+  });
+
+  Deno.test(`wasm gemm with extreme words (all ones, top bit) matches the reference (Z_2^${ring})`, () => {
+    // Carries through every limb: products of 2^ring - 1 and 2^(ring-1) summed over k.
+    for (const [m, k, n] of [[3, 9, 4], [5, 64, 9], [7, 5, 1]]) {
+      const top = 1n << BigInt(ring - 1), ones = (1n << BigInt(ring)) - 1n;
+      const a = {
+        ring,
+        shape: [m, k],
+        v: Array.from({ length: m * k }, (_, i) => (i % 3 ? ones : top)),
+      };
+      const b = {
+        ring,
+        shape: [k, n],
+        v: Array.from({ length: k * n }, (_, i) => (i % 2 ? ones : top + 1n)),
+      };
+      const c = toT({ ...a, shape: [m, n], v: Array(m * n).fill(0n) });
+      gemmWasm(ring, toT(a).data, 0, toT(b).data, 0, c.data, 0, m, k, n);
+      assert.deepEqual(fromT(c), refMatmul(a, b));
+    }
   });
 }
