@@ -31,7 +31,7 @@ import { peersOf } from "../runtime/open.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 import { hostOf } from "./bit_ops.ts";
-import { lowPlane, planeToTensor, strideOf, toPlanes } from "./planes.ts";
+import { lowPlane, planesToRows, strideOf, toPlanes } from "./planes.ts";
 
 /** Payload bytes of `b2a_bits` on `count` bits of `size` elements. */
 export function b2aBitsBytes(n: number, size: number, count: number): number {
@@ -75,15 +75,18 @@ export async function b2aPlanes(
     const g = new Uint32Array(got.get(p)!.slice().buffer);
     for (let i = 0; i < masked.length; i++) masked[i] ^= g[i];
   }
-  const cdata = new RingTensor(ctx.ring, [k, n]);
-  for (let b = 0; b < k; b++) {
-    const row = planeToTensor(masked.subarray(b * s, (b + 1) * s), ctx.ring, [n]);
-    cdata.data.set(row.data as never, b * n);
+  const rows = Array.from({ length: k }, (_, b) => masked.subarray(b * s, (b + 1) * s));
+  // bit_b = r_b (1 - 2 c_b) + c_b (party 0): one product by the public signs
+  const m = d.upload(planesToRows(rows, ctx.ring, n, true));
+  let bits = d.mul(r.arith, m);
+  d.dispose(m);
+  if (ctx.rank === 0) {
+    const c = d.upload(planesToRows(rows, ctx.ring, n));
+    const sum = d.add(bits, c);
+    d.dispose(bits);
+    d.dispose(c);
+    bits = sum;
   }
-  const c = d.upload(cdata);
-  // bit_b = r_b (1 - 2 c_b) + c_b (party 0)
-  let bits = d.sub(r.arith, d.mulScalar(d.mul(r.arith, c), 2n));
-  if (ctx.rank === 0) bits = d.add(bits, c);
   const w = RingTensor.fromBigInts(weights.flat(), [weights.length, k], ctx.ring);
   const z = d.matmul(d.upload(w), bits);
   return new SecretTensor(ctx, "arithmetic", d.reshape(z, [weights.length, ...shape]), fracBits);

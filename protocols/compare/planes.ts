@@ -173,6 +173,44 @@ export function lowPlane(t: RingTensor): Uint32Array {
 }
 
 /**
+ * Planes of `n` bits as the rows of one [k, n] tensor: 0/1, or with `signs` 1 - 2 bit
+ * (1 or -1 mod 2^ring), one pass and no per-row copies.
+ *
+ * @example
+ * ```ts
+ * import { planesToRows } from "./planes.ts";
+ * const t = planesToRows([new Uint32Array([5]), new Uint32Array([2])], 32, 3, true);
+ * console.log(t.toBigInts(true)); // [-1n, 1n, -1n, 1n, -1n, 1n]
+ * ```
+ */
+export function planesToRows(
+  planes: readonly Uint32Array[],
+  ring: Ring,
+  n: number,
+  signs = false,
+): RingTensor {
+  const t = new RingTensor(ring, [planes.length, n]);
+  const w = words32(t);
+  const step = ring / 32;
+  for (let b = 0; b < planes.length; b++) {
+    const p = planes[b];
+    const base = b * n * step;
+    if (!signs) {
+      for (let e = 0; e < n; e++) w[base + e * step] = (p[e >>> 5] >>> (e & 31)) & 1;
+    } else {
+      // 1 - 2 bit: bit 1 -> all ones (-1), bit 0 -> 1
+      for (let e = 0; e < n; e++) {
+        const m = -((p[e >>> 5] >>> (e & 31)) & 1);
+        const i = base + e * step;
+        w[i] = m | 1;
+        if (step === 2) w[i + 1] = m;
+      }
+    }
+  }
+  return t;
+}
+
+/**
  * A plane as a tensor of 0/1 (bit e of the plane is element e).
  *
  * @example

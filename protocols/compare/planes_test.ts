@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { Prg } from "@sharetensor/core/prg";
 import { type Ring, RingTensor } from "@sharetensor/core/ring";
 import { addPlanes, allOnes, type AndFn, csa, drive, msbOfSum, schedule } from "./circuits.ts";
-import { fromPlanes, lowPlane, notPlane, planeToTensor, toPlanes, transpose32 } from "./planes.ts";
+import {
+  fromPlanes,
+  lowPlane,
+  notPlane,
+  planesToRows,
+  planeToTensor,
+  toPlanes,
+  transpose32,
+} from "./planes.ts";
 
 const prg = new Prg(new Uint8Array(32).fill(7));
 
@@ -16,6 +24,24 @@ Deno.test("transpose32 matches the naive transpose", () => {
 });
 
 for (const ring of [64, 32] as const) {
+  Deno.test(`toPlanes(bits) and planesToRows agree with the full transpose, Z_2^${ring}`, () => {
+    const t = prg.fork("pr").ring([70], ring);
+    const all = toPlanes(t);
+    const low = toPlanes(t, 20);
+    assert.equal(low.length, 20);
+    low.forEach((p, k) => assert.deepEqual(p, all[k]));
+    const rows = planesToRows(all.slice(3, 6), ring, 70).toBigInts();
+    const signs = planesToRows(all.slice(3, 6), ring, 70, true).toBigInts(true);
+    const v = t.toBigInts();
+    for (let b = 0; b < 3; b++) {
+      for (let e = 0; e < 70; e++) {
+        const bit = (v[e] >> BigInt(b + 3)) & 1n;
+        assert.equal(rows[b * 70 + e], bit);
+        assert.equal(signs[b * 70 + e], 1n - 2n * bit);
+      }
+    }
+  });
+
   Deno.test(`planes round trip, Z_2^${ring}, odd sizes`, () => {
     for (const n of [1, 31, 33, 70]) {
       const t = prg.fork(`rt${n}`).ring([n], ring);

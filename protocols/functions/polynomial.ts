@@ -75,13 +75,19 @@ export async function cubeAndFourth(
   x2: SecretTensor,
   f: number,
 ): Promise<[SecretTensor, SecretTensor]> {
-  const [a2, b2] = await x.ctx.parallel([
-    () => squareAt(x.add(x2), f),
-    () => squareAt(x.sub(x2), f),
-  ]);
+  const [a2, b2] = await plusMinusSquares(x, x2, f);
   const x3 = reinterpret(a2.sub(b2), f + 2);
   const x4 = reinterpret(a2.add(b2), f + 1).sub(x2);
   return [await at(x3, f), await at(x4, f)];
+}
+
+/** [(x + x^2)^2, (x - x^2)^2] with `f` fractional bits (two squarings, one round). */
+function plusMinusSquares(
+  x: SecretTensor,
+  x2: SecretTensor,
+  f: number,
+): Promise<SecretTensor[]> {
+  return x.ctx.parallel([() => squareAt(x.add(x2), f), () => squareAt(x.sub(x2), f)]);
 }
 
 /**
@@ -155,9 +161,24 @@ export async function polyval(
     const q = await lincomb([[x, coeffs[3]]], coeffs[2], wb);
     return await lincomb([[await mulAt(x2, q, wb), 1], [x, coeffs[1]]], coeffs[0], f);
   }
+  if (sq) {
+    // x^3 and x^4 only inside the two combinations: c x^3 + e x^4 =
+    // (c/4 + e/2) A^2 + (e/2 - c/4) B^2 - e x^2, so no sums or truncations of the powers
+    const [a2, b2] = await plusMinusSquares(x, x2, wb);
+    const basis = (k: readonly number[]) => {
+      const [k0, k1, k2, k3, k4] = [0, 1, 2, 3, 4].map((i) => k[i] ?? 0);
+      return [k0, k1, k2 - k4, k3 / 4 + k4 / 2, k4 / 2 - k3 / 4];
+    };
+    const r = basis([0, ...sq.r]);
+    return await fromSquareForm(
+      { sign: sq.sign, r: r.slice(1), s: basis(sq.s) },
+      [x, x2, a2, b2],
+      f,
+      wb,
+    );
+  }
   const [x3, x4] = await cubeAndFourth(x, x2, wb);
   const pw = [x, x2, x3, x4];
-  if (sq) return await fromSquareForm(sq, pw, f, wb);
   const comb = (lo: number, hi: number, out: number) => {
     const terms: [SecretTensor, number][] = [];
     for (let i = lo + 1; i <= Math.min(hi, d); i++) terms.push([pw[i - lo - 1], coeffs[i]]);

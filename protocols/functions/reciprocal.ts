@@ -1,24 +1,23 @@
 /**
  * 1/x for x of unknown sign: octave normalization (see `normalize.ts`: one a2b, a suffix
- * OR, local bit permutations, one word B2A), |x| by `where` on the a2b's sign bit (beside
- * the OR rounds), then u = |x| 2^-k in [1, 2), a quadratic minimax guess of
- * 1/u (relative error 1.0e-2), Newton steps w <- w (2 - u w) (each squares the relative
- * error), and 1/x = (sign(x) 2^-k) w, the signed scale made by `where` beside the Newton
- * step.
+ * OR, local bit permutations, one word B2A) gives 2^-k and the sign bit; the signed scale
+ * ss = sign(x) 2^-k by one `where`; u = x ss = |x| 2^-k in [1, 2); a degree-6 Chebyshev
+ * polynomial of 1/u (relative error 8.8e-6, `polyval`'s square form: 3 rounds, 32 bytes);
+ * optional Newton steps w <- w (2 - u w) (each squares the relative error); and
+ * 1/x = ss w.
  *
- * Cost at 2 parties (default range, signed), measured: 18 rounds, 183 bytes per element
+ * Cost at 2 parties (default range, signed), measured: 19 rounds, ~160 bytes per element
  * (a2b of the low 38 bits 45.25, leading one: suffix OR on 30 bit planes ~30 and B2A of
- * 31 planes 3.9; |x| 16, u 16, u^2 8, Newton 32, sign 16, product 16); with
- * `range: [0.5, 50]` 15 rounds, 130.6 bytes (a2b of 23 bits 22.75, OR on 6 planes ~3,
- * B2A of 7 planes 0.9); `signed: false` saves the two `where`s (32 bytes). Dealer
- * material of the B2A: one random bit per octave and element (the time of wide ranges).
- * CrypTen (3 exp(0.5 - x) + 0.003, 10 Newton steps, sign by a comparison): 38 rounds,
- * 552 bytes.
+ * 31 planes 3.9; ss 16, u 16, polynomial 32, product 16); with `range: [0.5, 50]`
+ * 16 rounds, 107.6 bytes (a2b of 23 bits 22.75, OR on 6 planes ~3, B2A of 7 planes 0.9);
+ * `signed: false` saves the `where` (16 bytes, 1 round). Dealer material of the B2A: one
+ * random bit per octave and element (the time of wide ranges). CrypTen (3 exp(0.5 - x) +
+ * 0.003, 10 Newton steps, sign by a comparison): 38 rounds, 552 bytes.
  *
- * Accuracy (16 fractional bits, one Newton step, measured): relative <= 2e-3 on
- * +-[0.5, 50] (measured 7.6e-4 = the last bit of outputs near 0.02; absolute 2.4e-4;
- * CrypTen 7.6e-4 absolute, 3.7e-2 relative); on [0.01, 1e4] the error is
- * <= 2e-3 relative or 2 ulp (3.1e-5) absolute (outputs near 1e-4 have few significant bits).
+ * Accuracy (16 fractional bits, measured): relative <= 2e-3 on +-[0.5, 50] (the last bit
+ * of outputs near 0.02; absolute ~2.4e-4; CrypTen 7.6e-4 absolute, 3.7e-2 relative); on
+ * [0.01, 1e4] the error is <= 2e-3 relative or 2 ulp (3.1e-5) absolute (outputs near
+ * 1e-4 have few significant bits).
  * Domain: |x| in [2^kmin, 2^(kmax+1)) of the range (default [2^-10, 2^21)); x = 0 and
  * values outside give wrong results that the protocol cannot see.
  * The last product's raw value is 2^36 / |x|: for |x| near 2^-10 its 2-party truncation
@@ -37,9 +36,10 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, atContext, lincomb, mulAt, squareAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt } from "./fixed.ts";
 import { normalize } from "./normalize.ts";
 import { newtonReciprocal } from "./newton.ts";
+import { chebyshevFit, polyval } from "./polynomial.ts";
 
 /** Options of {@linkcode reciprocal}. */
 export interface ReciprocalOptions {
@@ -47,18 +47,21 @@ export interface ReciprocalOptions {
   range?: readonly [number, number];
   /** x may be negative (default true); false when x > 0 is known. */
   signed?: boolean;
-  /** Newton steps after the guess (default 1; 0 gives the guess, ~1e-2). */
+  /** Newton steps after the polynomial (default 0: its relative error is ~1e-5). */
   iterations?: number;
   /** Fractional bits of the result (default the context's). */
   fracBits?: number;
 }
 
-/** Minimax (relative) quadratic for 1/u on [1, 2]: error 1.01e-2. */
+/** Minimax (relative) quadratic for 1/u on [1, 2]: error 1.01e-2 (a Newton start). */
 export const RECIPROCAL_GUESS: readonly number[] = [
   2.1212121322424538,
   -1.454545465575795,
   0.32323232568351257,
 ];
+
+/** 1/u on [1, 2] as a degree-6 Chebyshev fit in t = 2u - 3: relative error 8.8e-6. */
+export const RECIPROCAL_POLY: readonly number[] = chebyshevFit((u) => 1 / u, 1, 2, 6);
 
 /** Octaves [kmin, kmax] covering a public range of |x|. */
 export function octavesOf(range: readonly [number, number], op: string): [number, number] {
@@ -87,31 +90,19 @@ export async function reciprocal(
   x.need("arithmetic", "reciprocal");
   x = await atContext(x);
   const [kmin, kmax] = octavesOf(opts.range ?? [2 ** -10, 2 ** 21 - 1], "reciprocal");
-  const iters = checkIterations(opts.iterations ?? 1, "reciprocal");
+  const iters = checkIterations(opts.iterations ?? 0, "reciprocal");
   const signed = opts.signed ?? true;
   const ctxF = x.ctx.fracBits;
   const out = opts.fracBits ?? ctxF;
   const wb = ctxF + 2;
   const sb = ctxF + 4; // the scales 2^-k are exact powers of two: more bits cost nothing
-  const oct = await normalize(x, {
-    kmin,
-    kmax,
-    signed,
-    pow2: [sb],
-    onSign: signed ? (neg) => x.neg().where(neg, x) : undefined,
-  });
-  const ax = oct.signWork ?? x; // |x|
+  const oct = await normalize(x, { kmin, kmax, signed, pow2: [sb] });
   const s1 = oct.pow2[0]; // 2^-k, exact
-  const [w, ss] = await x.ctx.parallel([
-    async () => {
-      const u = await mulAt(ax, s1, wb); // |x| 2^-k in [1, 2)
-      const u2 = await squareAt(u, wb);
-      const g = RECIPROCAL_GUESS;
-      const w0 = await lincomb([[u, g[1]], [u2, g[2]]], g[0], wb);
-      return await at(await newtonReciprocal(u, w0, iters, wb), ctxF);
-    },
-    () => signed ? s1.neg().where(oct.negative!, s1) : Promise.resolve(s1),
-  ]);
+  const ss = signed ? await s1.neg().where(oct.negative!, s1) : s1; // sign(x) 2^-k
+  const u = await mulAt(x, ss, wb); // |x| 2^-k in [1, 2)
+  const t = await lincomb([[u, 2]], -3, wb);
+  const w0 = await polyval(t, RECIPROCAL_POLY, { fracBits: wb, workBits: wb });
+  const w = await at(await newtonReciprocal(u, w0, iters, wb), ctxF);
   // raw product 1/|x| 2^(ctxF + sb): ~2^37 for |x| >= 0.5; |x| near 2^kmin gives 2^46
   return await mulAt(ss, w, out);
 }
