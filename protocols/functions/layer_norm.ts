@@ -2,13 +2,13 @@
  * LayerNorm over the last dim: (x - mean) / sqrt(var + eps) * gamma + beta. The centred
  * values' square and their product with gamma share the first round; the inverse square
  * root of the (few) variances is `sqrt.ts`'s (one a2b, 4 OR levels for the default
- * variance range, a quadratic guess and one Newton step); one product at the end.
+ * variance range, a degree-4 polynomial in 2 rounds); one product at the end.
  *
- * Cost at 2 parties, [128, 768] (W7): 19 rounds (CrypTen 20); 24 bytes per element for the
- * square, gamma and the last product, plus ~263 bytes per row for the inverse square root
- * (2.40 MB; CrypTen 2.4 MB).
+ * Cost at 2 parties, [128, 768] (W7): 17 rounds (CrypTen 20); 24 bytes per element for the
+ * square, gamma and the last product, plus ~231 bytes per row for the inverse square root
+ * (2.38 MB; CrypTen 2.4 MB).
  *
- * Accuracy (16 fractional bits, measured on W7's inputs): max absolute error 1.7e-4
+ * Accuracy (16 fractional bits, measured on W7's inputs): max absolute error 3.9e-4
  * (CrypTen 1.4e-2). Domain: var + eps in [2^-6, 2^10) by default (`range` to change it;
  * a wider range may cost one more OR round); rows outside give wrong results that the
  * protocol cannot see.

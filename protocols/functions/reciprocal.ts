@@ -53,13 +53,6 @@ export interface ReciprocalOptions {
   fracBits?: number;
 }
 
-/** Minimax (relative) quadratic for 1/u on [1, 2]: error 1.01e-2 (a Newton start). */
-export const RECIPROCAL_GUESS: readonly number[] = [
-  2.1212121322424538,
-  -1.454545465575795,
-  0.32323232568351257,
-];
-
 /** 1/u on [1, 2] as a degree-6 Chebyshev fit in t = 2u - 3: relative error 8.8e-6. */
 export const RECIPROCAL_POLY: readonly number[] = chebyshevFit((u) => 1 / u, 1, 2, 6);
 
