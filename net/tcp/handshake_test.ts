@@ -171,7 +171,7 @@ Deno.test("mesh setup survives a garbage connection before the real peer", async
 });
 
 /** A handshaken pair: a SecureLink at party 1 and the raw socket plus ciphers of party 0. */
-async function rawPeer(suite: CipherSuite) {
+async function rawPeer(suite: CipherSuite, timeoutMs = 3000) {
   const { cluster, keys } = localCluster(2);
   const [server, client] = await socketPair();
   const rs = new FrameReader(server, -1);
@@ -184,7 +184,7 @@ async function rawPeer(suite: CipherSuite) {
       hsOpts(cluster, 0, keys[0], { suite }),
     ),
   ]);
-  const link = new SecureLink(server, rs, hs1, 3000);
+  const link = new SecureLink(server, rs, hs1, timeoutMs);
   const packr = new Packr({ moreTypes: true });
   const seal = (payload: Uint8Array) => {
     const parts = hs0.sendCipher.seal(packr.pack([0, 0, payload]).slice());
@@ -246,3 +246,41 @@ for (const suite of ["chacha20-poly1305", "chacha20-hmac-sha256", "aes-256-gcm"]
     }
   });
 }
+
+Deno.test("secure link: a peer that stops reading is a TimeoutError for the write, naming it", async () => {
+  const { link, client } = await rawPeer("chacha20-poly1305", 300);
+  try {
+    // Far more than the socket buffers hold; the peer never reads.
+    const t0 = Date.now();
+    await assert.rejects(
+      link.send(new Uint8Array(64 << 20)),
+      (e) => e instanceof TimeoutError && e.peer === 0 && /socket to accept/.test(e.message),
+    );
+    assert.ok(Date.now() - t0 < 5000);
+    await assert.rejects(link.recv(), TimeoutError);
+  } finally {
+    close(client);
+    await link.close();
+  }
+});
+
+Deno.test("secure link: each wait gets the whole limit, counted from its own start", async () => {
+  const { link, client, seal } = await rawPeer("chacha20-poly1305", 400);
+  try {
+    const first = link.recv();
+    await new Promise((r) => setTimeout(r, 250));
+    await writeAll(client, [seal(new Uint8Array([1]))]);
+    assert.deepEqual(await first, new Uint8Array([1]));
+    // A wait that starts 250 ms after the link's first one still gets its 400 ms.
+    const t0 = Date.now();
+    const second = link.recv();
+    await new Promise((r) => setTimeout(r, 250));
+    await writeAll(client, [seal(new Uint8Array([2]))]);
+    assert.deepEqual(await second, new Uint8Array([2]));
+    await assert.rejects(link.recv(), (e) => e instanceof TimeoutError && e.peer === 0);
+    assert.ok(Date.now() - t0 >= 250 + 350);
+  } finally {
+    close(client);
+    await link.close();
+  }
+});

@@ -46,7 +46,15 @@ export interface LinkStats {
 interface Waiter {
   resolve(b: Uint8Array): void;
   reject(e: Error): void;
-  timer?: ReturnType<typeof setTimeout>;
+  /** `performance.now()` when the wait began. */
+  since: number;
+}
+
+interface PendingWrite {
+  resolve(): void;
+  reject(e: Error): void;
+  /** `performance.now()` when the write was queued. */
+  since: number;
 }
 
 /** One authenticated, encrypted connection to a peer. */
@@ -69,8 +77,14 @@ export class SecureLink {
   /** Free copy buffers of `send` (steady state: one, reused every round, no page faults). */
   readonly #spare: Uint8Array[] = [];
   #writes: Promise<void> = Promise.resolve();
-  /** Writes queued or under way. */
-  #pending = 0;
+  /** Writes queued or under way, oldest first. */
+  readonly #pending: PendingWrite[] = [];
+  /**
+   * One timer per link instead of one per wait (a timer pair costs more than the rest of
+   * a small frame's bookkeeping): armed while anything waits, it fails the link when the
+   * oldest wait passes `timeoutMs`.
+   */
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
   #error: Error | undefined;
   #closing = false;
   #aborted = false;
@@ -131,7 +145,7 @@ export class SecureLink {
     const insecure = this.#send.suite === "insecure";
     const whole = insecure || n <= PART_BYTES ||
       (this.#waiters.length > 0 && n <= WHOLE_MAX_BYTES);
-    if (whole && !insecure && this.#pending === 0 && !this.#error) {
+    if (whole && !insecure && this.#pending.length === 0 && !this.#error) {
       // Nothing queued before it: seal now, straight from the caller's bytes (the
       // ciphertext is the copy that later changes to `payload` cannot reach).
       return this.#write([this.#send.seal(dataFrames(payload, Infinity)[0])], n, false, true);
@@ -176,7 +190,6 @@ export class SecureLink {
   ): Promise<void> {
     if (this.#error && !force) return Promise.reject(this.#error);
     const data = payloadBytes >= 0;
-    this.#pending++;
     const p = this.#writes.then(async () => {
       if (this.#error && !force) throw this.#error;
       for (const f of frames) {
@@ -194,15 +207,54 @@ export class SecureLink {
         this.stats.messagesSent++;
       }
     });
-    this.#writes = p.catch(() => {}).finally(() => this.#pending--);
-    return withTimeout(
-      p,
-      this.#timeoutMs,
-      () => new TimeoutError(this.peer, this.#timeoutMs, "the socket to accept a message"),
-    ).catch((e) => {
-      this.fail(e);
-      throw this.#error ?? e;
+    this.#writes = p.catch(() => {});
+    return new Promise<void>((resolve, reject) => {
+      const w: PendingWrite = { resolve, reject, since: performance.now() };
+      this.#pending.push(w);
+      this.#watch();
+      const settle = () => {
+        const i = this.#pending.indexOf(w);
+        if (i >= 0) this.#pending.splice(i, 1);
+      };
+      p.then(() => {
+        settle();
+        resolve();
+      }, (e) => {
+        settle();
+        this.fail(e);
+        reject(this.#error ?? e);
+      });
     });
+  }
+
+  /** Arms the watchdog unless it is armed or there is no limit. */
+  #watch(): void {
+    if (this.#watchdog !== undefined || !Number.isFinite(this.#timeoutMs)) return;
+    this.#arm(this.#timeoutMs);
+  }
+
+  #arm(ms: number): void {
+    const t = setTimeout(() => this.#check(), ms);
+    // Never what keeps a process alive: the read loop and writes do that while they run.
+    Deno.unrefTimer(t as unknown as number);
+    this.#watchdog = t;
+  }
+
+  /** Fails the link if its oldest wait is over the limit, else re-arms for that wait. */
+  #check(): void {
+    this.#watchdog = undefined;
+    if (this.#error) return;
+    const now = performance.now();
+    const recv = this.#waiters[0]?.since ?? Infinity;
+    const send = this.#pending[0]?.since ?? Infinity;
+    // Timers may fire a little early against performance.now(): allow 1 ms.
+    if (now - recv >= this.#timeoutMs - 1) {
+      this.fail(new TimeoutError(this.peer, this.#timeoutMs, "a message"));
+    } else if (now - send >= this.#timeoutMs - 1) {
+      this.fail(new TimeoutError(this.peer, this.#timeoutMs, "the socket to accept a message"));
+    } else if (Math.min(recv, send) < Infinity) {
+      this.#arm(Math.min(recv, send) + this.#timeoutMs - now);
+    }
   }
 
   #control(msg: unknown[], force = false): Promise<void> {
@@ -214,13 +266,8 @@ export class SecureLink {
     if (this.#queue.length > 0) return Promise.resolve(this.#queue.shift()!);
     if (this.#error) return Promise.reject(this.#error);
     return new Promise((resolve, reject) => {
-      const w: Waiter = { resolve, reject };
-      if (Number.isFinite(this.#timeoutMs)) {
-        w.timer = setTimeout(() => {
-          this.fail(new TimeoutError(this.peer, this.#timeoutMs, "a message"));
-        }, this.#timeoutMs);
-      }
-      this.#waiters.push(w);
+      this.#waiters.push({ resolve, reject, since: performance.now() });
+      this.#watch();
     });
   }
 
@@ -263,10 +310,8 @@ export class SecureLink {
       : new Uint8Array(payload);
     this.stats.bytesReceived += p.length;
     const w = this.#waiters.shift();
-    if (w) {
-      clearTimeout(w.timer);
-      w.resolve(p);
-    } else this.#queue.push(p);
+    if (w) w.resolve(p);
+    else this.#queue.push(p);
   }
 
   /**
@@ -280,10 +325,11 @@ export class SecureLink {
   #end(err: Error): boolean {
     if (this.#error) return false;
     this.#error = err;
-    for (const w of this.#waiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.reject(err);
-    }
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+    for (const w of this.#waiters.splice(0)) w.reject(err);
+    // A write stuck on a peer that stopped reading settles now, with this error.
+    for (const w of this.#pending.splice(0)) w.reject(err);
     return true;
   }
 
