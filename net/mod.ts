@@ -3,7 +3,8 @@
  * transport (`@sharetensor/net/memory`), which runs `n` parties in one process and counts
  * bytes and rounds, and the TCP mesh (`@sharetensor/net/tcp`): one authenticated, encrypted
  * link per pair of parties (x25519 + ed25519 handshake against the cluster file's keys,
- * ChaCha20 then HMAC-SHA256 per frame with a sequence number, or AES-256-GCM).
+ * ChaCha20-Poly1305 per frame by default, with the sequence number as nonce; ChaCha20 then
+ * HMAC-SHA256 or AES-256-GCM on request).
  *
  * @example
  * ```ts
