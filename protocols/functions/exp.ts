@@ -29,7 +29,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, atContext, reinterpret, squareAt } from "./fixed.ts";
+import { at, atContext, reinterpret, release, squareAt } from "./fixed.ts";
 import { polyval } from "./polynomial.ts";
 
 /** Options of {@linkcode exp}. */
@@ -68,6 +68,12 @@ export async function exp(x: SecretTensor, opts: ExpOptions = {}): Promise<Secre
   const y = reinterpret(x, x.fracBits + 4); // x / 16, exact
   let p = await polyval(y, EXP_COEFFS, { fracBits: wb, workBits: wb }); // y^2, then R^2
   const keep = opts.nonPositive ? ctxF + 2 : ctxF;
-  for (let i = 0; i < 4; i++) p = await squareAt(p, i === 3 ? Math.max(out, ctxF) : keep);
-  return await at(p, out);
+  for (let i = 0; i < 4; i++) {
+    const sq = await squareAt(p, i === 3 ? Math.max(out, ctxF) : keep);
+    release(p);
+    p = sq;
+  }
+  const r = await at(p, out);
+  if (r !== p) release(p);
+  return r;
 }

@@ -54,12 +54,30 @@ export async function atContext(x: SecretTensor): Promise<SecretTensor> {
   return x.fracBits > x.ctx.fracBits ? await at(x, x.ctx.fracBits) : x;
 }
 
+/**
+ * Gives the storage of temporaries back to the device's buffer pool, so that the next op
+ * reuses it instead of allocating (and collecting) a fresh tensor: the library's
+ * elementwise chains would otherwise allocate one full tensor per step. Only for tensors
+ * that the caller made itself, that nothing else refers to (no view, no alias by
+ * `reinterpret`, no op still running on them); each buffer once.
+ */
+export function release(...ts: readonly (SecretTensor | null | undefined)[]): void {
+  const seen = new Set<unknown>();
+  for (const t of ts) {
+    if (!t || seen.has(t.buf)) continue;
+    seen.add(t.buf);
+    t.ctx.device.dispose(t.buf);
+  }
+}
+
 /** x * y (secret), truncated once to `f` fractional bits. */
 export async function mulAt(x: SecretTensor, y: SecretTensor, f: number): Promise<SecretTensor> {
   const raw = x === y ? await reinterpret(x, 0).square() : await reinterpret(x, 0).mul(
     reinterpret(y, 0),
   );
-  return await at(reinterpret(raw, x.fracBits + y.fracBits), f);
+  const out = await at(reinterpret(raw, x.fracBits + y.fracBits), f);
+  if (out.buf !== raw.buf) release(raw);
+  return out;
 }
 
 /** x^2 truncated once to `f` fractional bits (half the traffic of `mulAt`). */
@@ -91,10 +109,20 @@ export async function lincomb(
     if (c === 0) continue;
     const shift = top - t.fracBits - cf;
     const r = rawOf(c, cf) << BigInt(shift);
-    const p = reinterpret(t.mulPublic(r), top);
-    acc = acc ? acc.add(p) : p;
+    const p = reinterpret(t.mulPublic(r), top); // a fresh buffer
+    if (acc) {
+      const sum = acc.add(p);
+      release(acc, p);
+      acc = sum;
+    } else acc = p;
   }
   if (!acc) acc = reinterpret(terms[0][0].mulPublic(0n), top);
-  if (c0 !== 0) acc = acc.add(acc.ctx.public(c0, { fracBits: top }));
-  return await at(acc, Math.min(f, top));
+  if (c0 !== 0) {
+    const sum = acc.add(acc.ctx.public(c0, { fracBits: top }));
+    release(acc);
+    acc = sum;
+  }
+  const out = await at(acc, Math.min(f, top));
+  if (out.buf !== acc.buf) release(acc);
+  return out;
 }

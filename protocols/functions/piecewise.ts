@@ -32,7 +32,7 @@
  * @module
  */
 import { SecretTensor } from "../secret_tensor.ts";
-import { at, atContext, lincomb, mulAt, squareAt } from "./fixed.ts";
+import { at, atContext, lincomb, mulAt, release, squareAt } from "./fixed.ts";
 import { chebyshevFit, polyval } from "./polynomial.ts";
 
 /** A piece: a constant, or a function of x (sync or async). */
@@ -93,9 +93,16 @@ export async function piecewise(
     ...pieces.map((p) => () => evalPiece(p)),
   ]);
   const k = breaks.length;
-  const deltas = SecretTensor.stack(vals.slice(0, k).map((v, j) => v.sub(vals[j + 1])), 0);
+  const subs = vals.slice(0, k).map((v, j) => v.sub(vals[j + 1]));
+  const deltas = SecretTensor.stack(subs, 0);
+  release(...subs, diffs, xc === x ? null : xc);
   const chosen = await deltas.where(bits, 0);
-  return chosen.sum(0).add(vals[k]);
+  release(deltas, bits);
+  const sum = chosen.sum(0);
+  release(chosen);
+  const out = sum.add(vals[k]);
+  release(sum, zero, ...pieces.map((p, i) => typeof p === "number" ? vals[i] : null));
+  return out;
 }
 
 /** A saturating function: a polynomial in s = x^2 inside |x| < T, constants or x outside. */
@@ -148,9 +155,14 @@ export function saturating(
   const mid = async (v: SecretTensor) => {
     const s = await squareAt(v, wb);
     const t = await lincomb([[s, 2 / fitEdge(spec) ** 2]], -1, wb);
+    release(s);
     const p = await polyval(t, coeffs, { fracBits: wb });
-    if (spec.form === "odd") return (await mulAt(v, p, out)).add(spec.linear);
-    return await lincomb([[p, 1], [v, spec.linear]], 0, out);
+    release(t);
+    const r = spec.form === "odd"
+      ? (await mulAt(v, p, out)).add(spec.linear)
+      : await lincomb([[p, 1], [v, spec.linear]], 0, out);
+    release(p);
+    return r;
   };
   const tail = (c: number | "x"): Piece => c === "x" ? (v) => v : c;
   return piecewise(x, [-spec.T, spec.T], [tail(spec.below), mid, tail(spec.above)], {

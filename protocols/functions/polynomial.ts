@@ -30,7 +30,7 @@
  * @module
  */
 import type { SecretTensor } from "../secret_tensor.ts";
-import { at, lincomb, mulAt, reinterpret, squareAt, workBits } from "./fixed.ts";
+import { at, lincomb, mulAt, reinterpret, release, squareAt, workBits } from "./fixed.ts";
 
 /** Options of {@linkcode polyval}. */
 export interface PolyOptions {
@@ -78,16 +78,22 @@ export async function cubeAndFourth(
   const [a2, b2] = await plusMinusSquares(x, x2, f);
   const x3 = reinterpret(a2.sub(b2), f + 2);
   const x4 = reinterpret(a2.add(b2), f + 1).sub(x2);
-  return [await at(x3, f), await at(x4, f)];
+  release(a2, b2);
+  const out: [SecretTensor, SecretTensor] = [await at(x3, f), await at(x4, f)];
+  release(x3, x4);
+  return out;
 }
 
 /** [(x + x^2)^2, (x - x^2)^2] with `f` fractional bits (two squarings, one round). */
-function plusMinusSquares(
+async function plusMinusSquares(
   x: SecretTensor,
   x2: SecretTensor,
   f: number,
 ): Promise<SecretTensor[]> {
-  return x.ctx.parallel([() => squareAt(x.add(x2), f), () => squareAt(x.sub(x2), f)]);
+  const [a, b] = [x.add(x2), x.sub(x2)];
+  const out = await x.ctx.parallel([() => squareAt(a, f), () => squareAt(b, f)]);
+  release(a, b);
+  return out;
 }
 
 /**
@@ -153,13 +159,25 @@ export async function polyval(
   if (d === 0) return await lincomb([[x, 0]], coeffs[0], f);
   if (d === 1) return await lincomb([[x, coeffs[1]]], coeffs[0], f);
   const x2 = await squareAt(x, wb);
-  if (d === 2) return await lincomb([[x, coeffs[1]], [x2, coeffs[2]]], coeffs[0], f);
+  if (d === 2) {
+    const out = await lincomb([[x, coeffs[1]], [x2, coeffs[2]]], coeffs[0], f);
+    release(x2);
+    return out;
+  }
   const sq = d <= 8 ? squareForm(coeffs) : null;
   if (d <= 4) {
-    if (sq) return await fromSquareForm(sq, [x, x2], f, wb);
+    if (sq) {
+      const out = await fromSquareForm(sq, [x, x2], f, wb);
+      release(x2);
+      return out;
+    }
     // degree 3: c0 + c1 x + x^2 (c2 + c3 x)
     const q = await lincomb([[x, coeffs[3]]], coeffs[2], wb);
-    return await lincomb([[await mulAt(x2, q, wb), 1], [x, coeffs[1]]], coeffs[0], f);
+    const xq = await mulAt(x2, q, wb);
+    release(q, x2);
+    const out = await lincomb([[xq, 1], [x, coeffs[1]]], coeffs[0], f);
+    release(xq);
+    return out;
   }
   if (sq) {
     // x^3 and x^4 only inside the two combinations: c x^3 + e x^4 =
@@ -170,12 +188,14 @@ export async function polyval(
       return [k0, k1, k2 - k4, k3 / 4 + k4 / 2, k4 / 2 - k3 / 4];
     };
     const r = basis([0, ...sq.r]);
-    return await fromSquareForm(
+    const out = await fromSquareForm(
       { sign: sq.sign, r: r.slice(1), s: basis(sq.s) },
       [x, x2, a2, b2],
       f,
       wb,
     );
+    release(x2, a2, b2);
+    return out;
   }
   const [x3, x4] = await cubeAndFourth(x, x2, wb);
   const pw = [x, x2, x3, x4];
@@ -209,7 +229,9 @@ export async function polyval(
   ]);
   let acc = parts[0];
   for (let i = 1; i < parts.length; i++) acc = acc.add(parts[i]);
-  return await lincomb([[acc, 1]], 0, f);
+  const out = await lincomb([[acc, 1]], 0, f);
+  release(acc, ...parts, ...pw.slice(1), ...big.slice(1));
+  return out;
 }
 
 /** sign R^2 + S from the powers [x, x^2, ..] (one squaring). */
@@ -223,7 +245,10 @@ async function fromSquareForm(
     c.slice(from).map((v, i) => [pw[i + from - 1], v] as [SecretTensor, number]);
   const rr = await lincomb(terms([0, ...sq.r], 1), 0, wb);
   const r2 = await squareAt(rr, wb);
-  return await lincomb([[r2, sq.sign], ...terms(sq.s, 1)], sq.s[0], f);
+  release(rr);
+  const out = await lincomb([[r2, sq.sign], ...terms(sq.s, 1)], sq.s[0], f);
+  release(r2);
+  return out;
 }
 
 /**
