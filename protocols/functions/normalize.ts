@@ -32,7 +32,7 @@
  * ```
  * @module
  */
-import type { SecretTensor } from "../secret_tensor.ts";
+import { SecretTensor } from "../secret_tensor.ts";
 import { atContext, reinterpret } from "./fixed.ts";
 
 /** Options of {@linkcode normalize}. */
@@ -91,9 +91,9 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
   if (o.signed) {
     const sign = m.bit(ring - 1);
     negative = sign;
-    let rep = sign;
-    for (let s = 1; s < ring; s *= 2) rep = rep.xor(rep.shl(s));
-    m = m.xor(rep);
+    // each party spreads its own share of the bit over the word (-b is all ones or 0):
+    // the XOR of those is the sign replicated, with one local pass
+    m = m.xor(new SecretTensor(x.ctx, "binary", x.ctx.device.neg(sign.buf), 0));
   }
   // Each output is a public table of the position: sum_j table(kmin + j) [p = lo + j].
   const ks = Array.from({ length: kmax - kmin + 1 }, (_, j) => kmin + j);
