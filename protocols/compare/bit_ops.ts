@@ -26,12 +26,12 @@
 import type { Device, RingBuffer } from "@sharetensor/core/device";
 import type { Ring } from "@sharetensor/core/ring";
 import { RingTensor } from "@sharetensor/core/ring";
-import { numel, type Shape } from "@sharetensor/core/shape";
+import { numel, sameShape, type Shape } from "@sharetensor/core/shape";
 import { Op } from "../runtime/op.ts";
 import { openAll, peersOf } from "../runtime/open.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
-import { beaverCombine } from "../kernels/beaver.ts";
+import { beaverCombine, beaverCombineMul } from "../kernels/beaver.ts";
 import type { AndFn } from "./circuits.ts";
 import { lowPlane, planeToTensor, strideOf, toPlanes, xorPlane } from "./planes.ts";
 
@@ -262,8 +262,14 @@ export class MulBit {
         rp,
         ctx.dealer.mulTriple(kt, bitShape, y.shape, ctx.ring),
       ]);
-      const [e, f] = await openAll(masks, [d.sub(r.arith, t.a), d.sub(y.buf, t.b)], "arithmetic");
-      return beaverCombine(op, (u, v) => d.mul(u, v), e, f, t);
+      const masked = [d.sub(r.arith, t.a), d.sub(y.buf, t.b)];
+      const [e, f] = await openAll(masks, masked, "arithmetic");
+      for (const m of masked) if (m !== e && m !== f) d.dispose(m);
+      // one fused pass where the device has it (same shapes), else the generic finish
+      const z = beaverCombineMul(op, e, f, t);
+      d.dispose(e);
+      d.dispose(f);
+      return z;
     })();
   }
 
@@ -288,8 +294,16 @@ export class MulBit {
       this.#ry,
     ]);
     const c = publicBits(op, cp, this.#shape);
-    // b y = c y + (1 - 2c) r y = r y + c (y - 2 r y)
-    const z = d.add(ry, d.mul(c, d.sub(this.#y.buf, d.mulScalar(ry, 2n))));
+    // b y = c y + (1 - 2c) r y = r y + c y + c (-2 r y)
+    const y = this.#y.buf;
+    let z: RingBuffer;
+    if (d.beaverMul && sameShape(c.shape, y.shape) && sameShape(ry.shape, y.shape)) {
+      const m2 = d.mulScalar(ry, -2n);
+      z = d.beaverMul(c, y, ry, c, m2, false); // ry + c y + c (-2 ry), one fused pass
+      d.dispose(m2);
+    } else {
+      z = d.add(ry, d.mul(c, d.sub(y, d.mulScalar(ry, 2n))));
+    }
     const out = new SecretTensor(ctx, "arithmetic", z, this.#y.fracBits);
     if (!withBit) return [out, null];
     // b = r + c - 2 c r
