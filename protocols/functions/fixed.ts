@@ -42,7 +42,27 @@ export function reinterpret(x: SecretTensor, f: number): SecretTensor {
 export async function at(x: SecretTensor, f: number): Promise<SecretTensor> {
   if (f === x.fracBits) return x;
   if (f > x.fracBits) return reinterpret(x.mulPublic(1n << BigInt(f - x.fracBits)), f);
+  if (x.ctx.size === 2) return truncTwo(x, f);
   return await x.ctx.run<SecretTensor>("trunc_a", x, x.fracBits - f);
+}
+
+/**
+ * `trunc_a`'s 2-party local truncation (SecureML) in one pass per party and op: party 0
+ * takes floor(x0 / 2^d), party 1 ceil(x1 / 2^d) = floor((x1 + 2^d - 1) / 2^d) (the same
+ * ring words as -floor(-x1 / 2^d), without the two negations), an arithmetic shift after
+ * the addition of a public constant. (The addition wraps only for a share within 2^d of
+ * 2^63, probability 2^(d - 64), far below the truncation's own ~2^(lx + 1 - 64).)
+ */
+function truncTwo(x: SecretTensor, f: number): SecretTensor {
+  const dev = x.ctx.device;
+  const d = x.fracBits - f;
+  if (x.ctx.rank === 0) return new SecretTensor(x.ctx, "arithmetic", dev.sar(x.buf, d), f);
+  const up = dev.fill([], x.ring, (1n << BigInt(d)) - 1n);
+  const s = dev.add(x.buf, up);
+  const out = dev.sar(s, d);
+  dev.dispose(s);
+  dev.dispose(up);
+  return new SecretTensor(x.ctx, "arithmetic", out, f);
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { lincomb, mulAt } from "./fixed.ts";
+import { runParties } from "../mod.ts";
+import type { SecretTensor } from "../secret_tensor.ts";
+import { at, lincomb, mulAt, reinterpret } from "./fixed.ts";
 import { normalize } from "./normalize.ts";
 import { piecewise } from "./piecewise.ts";
 import { chebyshevFit, polyRounds, polyval, squareForm } from "./polynomial.ts";
@@ -48,6 +50,21 @@ Deno.test("squareForm: s R^2 + S reproduces the coefficients; none for odd degre
   back.forEach((v, i) => assert.ok(Math.abs(v - c[i]) < 1e-12, `${back} vs ${c}`));
   assert.equal(squareForm([1, 2, 3, 4]), null);
   assert.equal(squareForm([1, 2, 0]), null);
+});
+
+Deno.test("fixed: at() truncates at 2 parties to the same ring words as trunc_a", async () => {
+  const xs = grid(-3000, 3000, 4001);
+  const [same] = await runParties(2, async (ctx) => {
+    const x = await ctx.share(ctx.rank === 0 ? xs : null, { from: 0, shape: [xs.length] });
+    const wide = reinterpret(x.mulPublic(12345n), 16); // 16 fractional bits, odd words
+    const mine = await at(wide, 3);
+    const kernel = await ctx.run<SecretTensor>("trunc_a", wide, 13);
+    assert.equal(mine.fracBits, 3);
+    const a = (await mine.revealRing())!.toBigInts();
+    const b = (await kernel.revealRing())!.toBigInts();
+    return a.every((v, i) => v === b[i]) && mine.buf !== kernel.buf;
+  }, { dealer: "tfpUnsafe" });
+  assert.ok(same);
 });
 
 Deno.test("fixed: mulAt and lincomb keep the precision asked for", async () => {
