@@ -229,7 +229,7 @@ export class SecureLink {
 
   /** Arms the watchdog unless it is armed or there is no limit. */
   #watch(): void {
-    if (this.#watchdog !== undefined || !Number.isFinite(this.#timeoutMs)) return;
+    if (this.#watchdog !== undefined || this.#error || !Number.isFinite(this.#timeoutMs)) return;
     this.#arm(this.#timeoutMs);
   }
 
@@ -358,5 +358,7 @@ export class SecureLink {
     } catch { /* already closed */ }
     await this.#loop;
     this.fail(new PeerClosedError(this.peer, "link closed locally"));
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
   }
 }
