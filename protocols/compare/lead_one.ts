@@ -10,6 +10,11 @@
  *    smaller values).
  * 3. `b2a_bits` of the span planes into the tables (1 round).
  *
+ * Signed tables (`signed` true): bit lo + span of x holds a sign bit s, and the outputs are
+ * (1 - 2s) weights[o][p - lo], at no extra round: l - 2 l s = (l ^ s) - s, so the B2A takes
+ * the span planes XORed with s (local) and s itself with weight -sum(weights[o]) (one more
+ * plane: span + 1 bits per element instead of a `where`'s 16 bytes).
+ *
  * Cost at 2 parties, span 7 (reciprocal on [0.5, 50]): 4 rounds, ~4.4 bytes per element
  * (the same suffix OR on whole words: 3 rounds, 48 bytes).
  *
@@ -56,32 +61,37 @@ export function leadOneCost(
   count: number,
   ring: 32 | 64,
   span: number,
+  signed = false,
 ): { rounds: number; bytes: number } {
   const z = new Uint32Array(1);
   const s = schedule(() => suffixOr(Array(Math.max(0, span - 1)).fill(z)));
   return {
     rounds: s.length + 1,
-    bytes: scheduleBytes(n, s, strideOf(count), ring) + b2aBitsBytes(n, count, span),
+    bytes: scheduleBytes(n, s, strideOf(count), ring) +
+      b2aBitsBytes(n, count, span + (signed ? 1 : 0)),
   };
 }
 
 type Weights = readonly (readonly bigint[])[];
 
-/** The kernel: `run(op, x, lo, weights)` -> arithmetic [weights.length, ...x.shape]. */
-export const leadOneB: KernelConfig<[SecretTensor, number, Weights], SecretTensor> = {
+/**
+ * The kernel: `run(op, x, lo, weights, signed?)` -> arithmetic [weights.length, ...x.shape]
+ * (signed: times 1 - 2 (bit lo + span of x)).
+ */
+export const leadOneB: KernelConfig<[SecretTensor, number, Weights, boolean?], SecretTensor> = {
   name: "lead_one_b",
   cost: {
-    rounds: (n: number, x: SecretTensor, _lo: number, w: Weights) =>
-      leadOneCost(n, x.size, x.ring, w[0]?.length ?? 0).rounds,
-    bytesPerParty: (n: number, x: SecretTensor, _lo: number, w: Weights) =>
-      leadOneCost(n, x.size, x.ring, w[0]?.length ?? 0).bytes,
+    rounds: (n: number, x: SecretTensor, _lo: number, w: Weights, signed?: boolean) =>
+      leadOneCost(n, x.size, x.ring, w[0]?.length ?? 0, signed).rounds,
+    bytesPerParty: (n: number, x: SecretTensor, _lo: number, w: Weights, signed?: boolean) =>
+      leadOneCost(n, x.size, x.ring, w[0]?.length ?? 0, signed).bytes,
   },
-  async run(op, x, lo, weights) {
+  async run(op, x, lo, weights, signed = false) {
     x.need("binary", "lead_one_b");
     const { ctx } = op;
     const span = weights[0]?.length ?? 0;
     if (
-      !Number.isInteger(lo) || lo < 0 || span < 2 || lo + span > ctx.ring ||
+      !Number.isInteger(lo) || lo < 0 || span < 2 || lo + span + (signed ? 1 : 0) > ctx.ring ||
       weights.some((w) => w.length !== span)
     ) {
       throw new RangeError(
@@ -92,12 +102,17 @@ export const leadOneB: KernelConfig<[SecretTensor, number, Weights], SecretTenso
     const b = sub(op, "b");
     const round = b.round();
     const key = b.dealerKey();
-    const planes = toPlanes(await hostOf(ctx.device, x.buf), lo + span);
+    const planes = toPlanes(await hostOf(ctx.device, x.buf), lo + span + (signed ? 1 : 0));
     const o = await drive(suffixOr(planes.slice(lo + 1, lo + span)), andFn(orOp));
     const l: Uint32Array[] = [];
     const first = xorPlane(o[0], new Uint32Array(o[0].length));
     l.push(ctx.rank === 0 ? notPlane(first, x.size) : first);
     for (let j = 0; j < o.length; j++) l.push(j + 1 < o.length ? xorPlane(o[j], o[j + 1]) : o[j]);
-    return await b2aPlanes(b, round, key, l, x.shape, weights);
+    if (!signed) return await b2aPlanes(b, round, key, l, x.shape, weights);
+    // (1 - 2s) l = (l ^ s) - s: the planes l ^ s, and s with weight -sum(w)
+    const s = planes[lo + span];
+    const mod = (1n << BigInt(ctx.ring)) - 1n;
+    const sw = weights.map((w) => [...w, (-w.reduce((a, v) => a + v, 0n)) & mod]);
+    return await b2aPlanes(b, round, key, [...l.map((p) => xorPlane(p, s)), s], x.shape, sw);
   },
 };

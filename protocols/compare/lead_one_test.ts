@@ -40,6 +40,47 @@ for (const n of [2, 3]) {
   });
 }
 
+for (const n of [2, 3]) {
+  Deno.test(`lead_one_b: ${n} parties, signed tables (sign at bit lo + span)`, async () => {
+    const lo = 4;
+    const span = 9;
+    const xs = Array.from({ length: 300 }, (_, i) => {
+      const v = BigInt((i * 2654435761) % 8192);
+      return i % 3 === 0 ? v | (1n << BigInt(lo + span)) : v; // a third negative
+    });
+    const w = [Array.from({ length: span }, (_, j) => 1n << BigInt(20 - j))];
+    const res = await runParties(n, async (ctx) => {
+      const x = await ctx.share(ctx.rank === 0 ? xs : null, {
+        from: 0,
+        shape: [xs.length],
+        kind: "binary",
+      });
+      await ctx.flush();
+      const s0 = ctx.stats();
+      const y = await ctx.run<SecretTensor>("lead_one_b", x, lo, w, true);
+      await ctx.flush();
+      const s1 = ctx.stats();
+      return {
+        out: (await y.revealRing())!.toBigInts(true),
+        rounds: s1.rounds - s0.rounds,
+        bytes: s1.payloadBytes - s0.payloadBytes,
+      };
+    }, { dealer: "tfpUnsafe" });
+    const want = xs.map((v) => {
+      const neg = (v >> BigInt(lo + span)) & 1n;
+      const low = v & ((1n << BigInt(lo + span)) - 1n);
+      const p = Math.max(lo, low === 0n ? 0 : low.toString(2).length - 1);
+      return (1n - 2n * neg) * (1n << BigInt(20 - (p - lo)));
+    });
+    const cost = leadOneCost(n, xs.length, 64, span, true);
+    for (const r of res) {
+      assert.deepEqual(r.out, want);
+      assert.equal(r.rounds, cost.rounds);
+      assert.equal(r.bytes, cost.bytes);
+    }
+  });
+}
+
 Deno.test("lead_one_b: a range past the ring is a RangeError", async () => {
   await runParties(2, async (ctx) => {
     const x = await ctx.share(ctx.rank === 0 ? [1n] : null, {

@@ -50,6 +50,11 @@ export interface NormalizeOptions {
   /** Give k as an integer (one word). */
   octave?: boolean;
   /**
+   * The tables times sign(x) (needs `signed`): 2^-k becomes sign(x) 2^-k and so on, with
+   * one more B2A'd bit instead of a `where` (see `lead_one_b`).
+   */
+  signedTables?: boolean;
+  /**
    * Work that needs only the sign bit (say |x| by `where`): started as soon as the a2b is
    * done, so that it overlaps the suffix OR's rounds. Needs `signed`.
    */
@@ -85,6 +90,9 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
       `normalize: octaves [${kmin}, ${kmax}] do not fit ${f} fractional bits in Z_2^${ring}`,
     );
   }
+  if (o.signedTables && !o.signed) {
+    throw new TypeError("normalize: signedTables needs signed: true");
+  }
   // |x| < 2^(kmax + 1): the low kmax + f + 2 bits (sign included) determine the word
   let m = await x.toBinary(Math.min(ring, kmax + f + 2));
   let negative: SecretTensor | null = null;
@@ -94,6 +102,8 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
     // each party spreads its own share of the bit over the word (-b is all ones or 0):
     // the XOR of those is the sign replicated, with one local pass
     m = m.xor(new SecretTensor(x.ctx, "binary", x.ctx.device.neg(sign.buf), 0));
+    // signed tables read the sign at bit kmax + f + 1 (the top bit read, 0 after the xor)
+    if (o.signedTables) m = m.xor(sign.shl(kmax + f + 1));
   }
   // Each output is a public table of the position: sum_j table(kmin + j) [p = lo + j].
   const ks = Array.from({ length: kmax - kmin + 1 }, (_, j) => kmin + j);
@@ -116,7 +126,9 @@ export async function normalize(x: SecretTensor, o: NormalizeOptions): Promise<O
   // the leading one of bits lo .. kmax + f (lo catches smaller |x|) into the tables
   const lo = kmin + f;
   const lead = () =>
-    rows.length ? x.ctx.run<SecretTensor>("lead_one_b", m, lo, rows) : Promise.resolve(null);
+    rows.length
+      ? x.ctx.run<SecretTensor>("lead_one_b", m, lo, rows, o.signedTables ?? false)
+      : Promise.resolve(null);
   let vals: SecretTensor | null;
   let signWork: SecretTensor | null = null;
   if (o.onSign) {

@@ -118,4 +118,20 @@ Deno.test("normalize: octave, scales and half powers, both signs", async () => {
   assert.deepEqual([...got[0].out], k);
   assert.deepEqual([...got[1].out], k.map((v) => 2 ** -v));
   got[2].out.forEach((h, i) => assert.ok(Math.abs(h / 2 ** (-k[i] / 2) - 1) < 1e-4, `${h}`));
+  // signed tables: sign(x) 2^-k
+  const signed = await run2(xs, async (x) => {
+    const o = await normalize(x, {
+      kmin: -10,
+      kmax: 20,
+      signed: true,
+      signedTables: true,
+      pow2: [20],
+    });
+    return o.pow2[0];
+  });
+  assert.deepEqual([...signed.out], k.map((v, i) => Math.sign(xs[i]) * 2 ** -v));
+  await assert.rejects(
+    run2(xs, async (x) => (await normalize(x, { kmin: -1, kmax: 2, signedTables: true })).pow2[0]),
+    TypeError,
+  );
 });

@@ -1,18 +1,19 @@
 /**
  * 1/x for x of unknown sign: octave normalization (see `normalize.ts`: one a2b, a suffix
- * OR, local bit permutations, one word B2A) gives 2^-k and the sign bit; the signed scale
- * ss = sign(x) 2^-k by one `where`; u = x ss = |x| 2^-k in [1, 2); a degree-6 Chebyshev
+ * OR, local bit permutations, one word B2A) gives the signed scale ss = sign(x) 2^-k
+ * straight from its tables (`signedTables`: one more B2A'd bit instead of a `where`);
+ * u = x ss = |x| 2^-k in [1, 2); a degree-6 Chebyshev
  * polynomial of 1/u (relative error 8.8e-6, `polyval`'s square form: 3 rounds, 32 bytes);
  * optional Newton steps w <- w (2 - u w) (each squares the relative error); and
  * 1/x = ss w.
  *
- * Cost at 2 parties (default range, signed), measured: 19 rounds, ~160 bytes per element
+ * Cost at 2 parties (default range, signed), measured: 18 rounds, 143 bytes per element
  * (a2b of the low 38 bits 45.25, leading one: suffix OR on 30 bit planes ~30 and B2A of
- * 31 planes 3.9; ss 16, u 16, polynomial 32, product 16); with `range: [0.5, 50]`
- * 16 rounds, 107.6 bytes (a2b of 23 bits 22.75, OR on 6 planes ~3, B2A of 7 planes 0.9);
- * `signed: false` saves the `where` (16 bytes, 1 round). Dealer material of the B2A: one
- * random bit per octave and element (the time of wide ranges). CrypTen (3 exp(0.5 - x) +
- * 0.003, 10 Newton steps, sign by a comparison): 38 rounds, 552 bytes.
+ * 32 planes 4; u 16, polynomial 32, product 16); with `range: [0.5, 50]` 15 rounds,
+ * 90.5 bytes (a2b of 23 bits 22.75, OR on 6 planes ~3, B2A of 8 planes 1). Dealer
+ * material of the B2A: one random bit per octave and element (the time of wide ranges).
+ * CrypTen (3 exp(0.5 - x) + 0.003, 10 Newton steps, sign by a comparison): 38 rounds,
+ * 552 bytes.
  *
  * Accuracy (16 fractional bits, measured): relative <= 2e-3 on +-[0.5, 50] (the last bit
  * of outputs near 0.02; absolute ~2.4e-4; CrypTen 7.6e-4 absolute, 3.7e-2 relative); on
@@ -89,9 +90,8 @@ export async function reciprocal(
   const out = opts.fracBits ?? ctxF;
   const wb = ctxF + 2;
   const sb = ctxF + 4; // the scales 2^-k are exact powers of two: more bits cost nothing
-  const oct = await normalize(x, { kmin, kmax, signed, pow2: [sb] });
-  const s1 = oct.pow2[0]; // 2^-k, exact
-  const ss = signed ? await s1.neg().where(oct.negative!, s1) : s1; // sign(x) 2^-k
+  const oct = await normalize(x, { kmin, kmax, signed, signedTables: signed, pow2: [sb] });
+  const ss = oct.pow2[0]; // sign(x) 2^-k, exact
   const u = await mulAt(x, ss, wb); // |x| 2^-k in [1, 2)
   const t = await lincomb([[u, 2]], -3, wb);
   const w0 = await polyval(t, RECIPROCAL_POLY, { fracBits: wb, workBits: wb });
