@@ -84,24 +84,28 @@ export async function piecewise(
   const evalPiece = async (p: Piece) => typeof p === "number" ? zero.add(p) : await p(x);
   // a local truncation with 2 parties; with more it would cost a round, so keep all bits
   const xc = cb < x.fracBits && x.ctx.size === 2 ? await at(x, cb) : x;
-  const diffs = SecretTensor.stack(
-    breaks.map((t) => xc.sub(x.ctx.public(t, { fracBits: xc.fracBits }))),
-    0,
-  );
-  const [bits, ...vals] = await x.ctx.parallel<SecretTensor>([
-    () => diffs.msb(Math.min(x.ring, (opts.bound ?? 15) + xc.fracBits + 1)),
+  // one msb and one selection per break, all issued together (they share their rounds);
+  // separate tensors rather than a stack: no copies in and no reduction out
+  const k = breaks.length;
+  const diffs = breaks.map((t) => xc.sub(x.ctx.public(t, { fracBits: xc.fracBits })));
+  const width = Math.min(x.ring, (opts.bound ?? 15) + xc.fracBits + 1);
+  const got = await x.ctx.parallel<SecretTensor>([
+    ...diffs.map((d) => () => d.msb(width)),
     ...pieces.map((p) => () => evalPiece(p)),
   ]);
-  const k = breaks.length;
+  const bits = got.slice(0, k);
+  const vals = got.slice(k);
+  release(...diffs, xc === x ? null : xc);
   const subs = vals.slice(0, k).map((v, j) => v.sub(vals[j + 1]));
-  const deltas = SecretTensor.stack(subs, 0);
-  release(...subs, diffs, xc === x ? null : xc);
-  const chosen = await deltas.where(bits, 0);
-  release(deltas, bits);
-  const sum = chosen.sum(0);
-  release(chosen);
-  const out = sum.add(vals[k]);
-  release(sum, zero, ...pieces.map((p, i) => typeof p === "number" ? vals[i] : null));
+  const chosen = await x.ctx.parallel(subs.map((s, j) => () => s.where(bits[j], 0)));
+  release(...subs, ...bits);
+  let out = vals[k];
+  for (const c of chosen) {
+    const next = out.add(c);
+    if (out !== vals[k]) release(out);
+    out = next;
+  }
+  release(...chosen, zero, ...pieces.map((p, i) => typeof p === "number" ? vals[i] : null));
   return out;
 }
 
