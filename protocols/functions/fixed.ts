@@ -131,14 +131,14 @@ export async function lincomb(
     const r = rawOf(c, cf) << BigInt(shift);
     const p = reinterpret(t.mulPublic(r), top); // a fresh buffer
     if (acc) {
-      const sum = acc.add(p);
+      const sum: SecretTensor = acc.add(p);
       release(acc, p);
       acc = sum;
     } else acc = p;
   }
   if (!acc) acc = reinterpret(terms[0][0].mulPublic(0n), top);
   if (c0 !== 0) {
-    const sum = acc.add(acc.ctx.public(c0, { fracBits: top }));
+    const sum: SecretTensor = acc.add(acc.ctx.public(c0, { fracBits: top }));
     release(acc);
     acc = sum;
   }
