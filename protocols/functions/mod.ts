@@ -7,19 +7,22 @@
  * The octave normalization (reciprocal, invSqrt, sqrt, log) reads only the bits its range
  * needs: an a2b of the low bits, the leading one on the range's bit planes, a B2A of those
  * planes into tables (`normalize.ts`). The piecewise comparisons read the low 32 bits of
- * x - t (|x| < 2^15, option `bound` of `piecewise`).
+ * x - t (|x| < 2^15, option `bound` of `piecewise`); the saturating functions' 20 bits
+ * (x truncated to 4 fractional bits first). Polynomials take their powers by squarings
+ * (8 bytes each) and even degrees <= 8 as s R^2 + S (`polynomial.ts`). Intermediate
+ * tensors go back to the device's buffer pool (`release` in `fixed.ts`).
  *
  * | function | method | 2-party rounds | bytes/elem | measured error (16 frac bits) |
  * |---|---|---|---|---|
- * | exp | p(x/16)^16, p degree-4 minimax | 6 | 56 | rel 5e-4 on [-16, 8] |
- * | reciprocal | a2b octave + quadratic guess + 1 Newton | 18 (15 on [0.5, 50]) | 183 (131) | rel 7.4e-4 on +-[0.5, 50] |
- * | invSqrt, sqrt | a2b octave + quadratic guess + 1 Newton | 18, 19 | 159, 175 | rel 1.4e-3, 4e-4 on [0.01, 1e4] |
- * | log | a2b octave + degree-4 poly | 16 | 119 | abs 1.1e-4 on [0.01, 1e4] |
- * | erf, gelu | piecewise: poly in x^2 + 2 comparisons (32-bit) | 7 | 147, 131 | 4.1e-4, 1.3e-4 |
- * | sigmoid, tanh, silu, softplus | same | 7 | 155-187 | 2.9e-4 .. 6.7e-4 |
- * | softmax | max tree (32-bit), exp, reciprocal of the sums | 71 (128 wide) | ~102 | 3e-5 (W5) |
- * | layerNorm | square, inverse sqrt of the variances | 19 | ~24.4 | 1.7e-4 (W7) |
- * | cos, sin | a2b range reduction + poly | 12, 13 | 157, 173 | 9e-5 on [-100, 100] |
+ * | exp | p(x/16)^16, p degree-4 minimax as R^2 + S | 6 | 48 | rel 5e-4 on [-16, 8] |
+ * | reciprocal | a2b octave (signed tables) + degree-6 poly | 18 (15 on [0.5, 50]) | 143 (90.5) | rel 7.6e-4 on +-[0.5, 50] |
+ * | invSqrt, sqrt | a2b octave + degree-4 poly | 17, 18 | 127, 143 | rel 1.5e-3, 4e-4 on [0.01, 1e4] |
+ * | log | a2b octave + degree-4 poly | 16 | 111 | abs 1.1e-4 on [0.01, 1e4] |
+ * | erf, gelu | piecewise: poly in x^2 + 2 comparisons (20-bit) | 7 | 113, 97 | 5.6e-4, 1.3e-4 |
+ * | sigmoid, tanh, silu, softplus | same | 7 | 129-161 | 1.2e-4 .. 1.0e-3 |
+ * | softmax | max tree (32-bit), exp, reciprocal of the sums | 71 (128 wide) | ~94 | 3e-5 (W5) |
+ * | layerNorm | square, inverse sqrt of the variances | 17 | ~24.4 | 4e-4 (W7) |
+ * | cos, sin | a2b range reduction + poly | 12, 13 | 141, ~157 | 1e-4 on [-100, 100] |
  *
  * @example
  * ```ts
