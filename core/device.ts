@@ -80,6 +80,34 @@ export interface Device {
     f: RingBuffer,
     withEf: boolean,
   ): RingBuffer;
+  /**
+   * Optional fused finish of a Beaver matrix product: `c + e @ b + a @ f`, plus `e @ f`
+   * when `withEf`, for `a`, `e` of one shape [..., m, k], `b`, `f` of one shape [k, n] (or
+   * [k]) and `c` of the product's shape (two products' work in one pass, no temporaries).
+   * Callers fall back to `matmul` and `add` on devices without it or for other shapes.
+   */
+  beaverMatmul?(
+    a: RingBuffer,
+    b: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    f: RingBuffer,
+    withEf: boolean,
+  ): RingBuffer;
+  /**
+   * Optional: `beaverMul` followed by the 2-party local truncation by `drop` bits, in one
+   * pass: party 0 (which adds `e*f`) takes `z >> drop`, the other party `-((-z) >> drop)`
+   * (arithmetic shifts). Callers fall back to `beaverMul` and the shifts without it.
+   */
+  beaverMulTrunc?(
+    a: RingBuffer,
+    b: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    f: RingBuffer,
+    party0: boolean,
+    drop: number,
+  ): RingBuffer;
   /** a * c for a public scalar c (taken mod 2^ring). */
   mulScalar(a: RingBuffer, c: bigint): RingBuffer;
   /** Batched matrix product [..., m, k] @ [..., k, n], batch dims broadcast; 1-d operands as in PyTorch. */

@@ -94,3 +94,149 @@ export function beaverMul(
   }
   return out;
 }
+
+/**
+ * Z_2^64 loops of {@linkcode beaverMulTrunc}, one per (party 0 or not, shift): V8 compiles a
+ * BigInt shift to native code only for a literal amount (`>> 16n` runs ~10x faster than
+ * `>> s` with `s` a variable), so each amount gets its own loop, built once from a fixed
+ * template with the validated integer inserted. `undefined` where the host forbids
+ * building functions from strings (the caller then takes separate kernels).
+ */
+const truncLoops = new Map<string, Loop64 | undefined>();
+let codegen = true;
+
+/**
+ * Test hook: whether {@linkcode beaverMulTrunc} may build its Z_2^64 loops from strings
+ * (else it takes the fused product then in-place word shifts, as on a host that forbids
+ * it); returns the previous setting.
+ *
+ * @example
+ * ```ts
+ * import { setTruncCodegen } from "./beaver_mul.ts";
+ * const old = setTruncCodegen(false);
+ * setTruncCodegen(old);
+ * ```
+ */
+export function setTruncCodegen(enabled: boolean): boolean {
+  const old = codegen;
+  codegen = enabled;
+  return old;
+}
+
+function truncLoop64(party0: boolean, drop: number): Loop64 | undefined {
+  if (!codegen) return undefined;
+  const key = `${party0}/${drop}`;
+  if (truncLoops.has(key)) return truncLoops.get(key);
+  if (!Number.isInteger(drop) || drop < 1 || drop > 63) throw new RangeError(`bad shift ${drop}`);
+  // Party 0 adds e*f and shifts its share; the other party negates around the shift.
+  const body = party0
+    ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + e[i] * (b[i] + f[i]) + a[i] * f[i]) >> ${drop}n);`
+    : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + e[i] * b[i] + a[i] * f[i])) >> ${drop}n));`;
+  let loop: Loop64 | undefined;
+  try {
+    loop = new Function(
+      "o",
+      "a",
+      "b",
+      "c",
+      "e",
+      "f",
+      "n",
+      `for (let i = 0; i < n; i++) ${body}`,
+    ) as Loop64;
+  } catch {
+    loop = undefined;
+  }
+  truncLoops.set(key, loop);
+  return loop;
+}
+
+/**
+ * {@linkcode beaverMul} followed by the 2-party local truncation of the share by `drop`
+ * bits (SecureML; see `protocols/kernels/trunc_a.ts`), in one pass: party 0 computes
+ * `(c + e*b + a*f + e*f) >> drop`, the other party `-((-(c + e*b + a*f)) >> drop)`, with
+ * arithmetic shifts. Saves the truncation's one (party 0) or three (the other) passes over
+ * the product. `RangeError` for `drop` outside [0, ring); `TypeError` as for `beaverMul`.
+ *
+ * @example
+ * ```ts
+ * import { beaverMulTrunc } from "./beaver_mul.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const t = (v: bigint) => RingTensor.fromBigInts([v], [1]);
+ * // (3 + 4*2 + 1*5 + 4*5) >> 2
+ * console.log(beaverMulTrunc(t(1n), t(2n), t(3n), t(4n), t(5n), true, 2).toBigInts()); // [9n]
+ * ```
+ */
+export function beaverMulTrunc(
+  a: RingBuffer,
+  b: RingBuffer,
+  c: RingBuffer,
+  e: RingBuffer,
+  f: RingBuffer,
+  party0: boolean,
+  drop: number,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
+  const ring = asCpu(a, "beaverMulTrunc").ring;
+  if (!Number.isInteger(drop) || drop < 0 || drop >= ring) {
+    throw new RangeError(`beaverMulTrunc: shift ${drop} is out of range [0, ${ring})`);
+  }
+  if (drop === 0) return beaverMul(a, b, c, e, f, party0, alloc);
+  if (ring === 32) {
+    const out = beaverMul(a, b, c, e, f, party0, alloc);
+    const o = out.data as U32, n = out.size;
+    // Z_2^32 in place: plain int32 shifts are native.
+    if (party0) { for (let i = 0; i < n; i++) o[i] = (o[i] | 0) >> drop; }
+    else for (let i = 0; i < n; i++) o[i] = -((-o[i] | 0) >> drop);
+    return out;
+  }
+  const loop = truncLoop64(party0, drop);
+  if (!loop) {
+    const z = beaverMul(a, b, c, e, f, party0, alloc);
+    const w = new Uint32Array(z.data.buffer, z.data.byteOffset, 2 * z.size);
+    if (!party0) negWords(w);
+    sarWords(w, drop);
+    if (!party0) negWords(w);
+    return z;
+  }
+  const ts = [a, b, c, e, f].map((x) => asCpu(x, "beaverMulTrunc"));
+  const t0 = ts[0];
+  if (ts.some((t) => t.ring !== t0.ring || !sameShape(t.shape, t0.shape))) {
+    throw new TypeError(
+      `beaverMulTrunc: operands must share one ring and shape, got ${
+        ts.map((t) => `Z_2^${t.ring} ${fmtShape(t.shape)}`).join(", ")
+      }`,
+    );
+  }
+  const out = alloc(64, t0.shape, false);
+  const [da, db, dc, de, df] = ts.map((t) => t.data as B64);
+  warmOnce(loop, () => {
+    const w = warmArrays(6);
+    warmLoop(() => loop(w[0], w[1], w[2], w[3], w[4], w[5], WARM_SIZE));
+  });
+  loop(out.data as B64, da, db, dc, de, df, out.size);
+  return out;
+}
+
+/** In-place arithmetic right shift of 64-bit words given as (low, high) 32-bit pairs. */
+function sarWords(w: U32, k: number): void {
+  for (let i = 0; i < w.length; i += 2) {
+    const hi = w[i + 1];
+    if (k < 32) {
+      w[i] = (w[i] >>> k) | (hi << (32 - k));
+      w[i + 1] = (hi | 0) >> k;
+    } else {
+      w[i] = (hi | 0) >> (k - 32);
+      w[i + 1] = (hi | 0) >> 31;
+    }
+  }
+}
+
+/** In-place negation mod 2^64 of (low, high) 32-bit pairs. */
+function negWords(w: U32): void {
+  for (let i = 0; i < w.length; i += 2) {
+    const lo = w[i];
+    w[i] = -lo;
+    w[i + 1] = ~w[i + 1] + (lo === 0 ? 1 : 0);
+  }
+}

@@ -352,6 +352,96 @@ export function scratchBytes(
 }
 
 /**
+ * Writes rows [i0, i0 + rows) of the m x k matrix A into instance memory `heap` (elements)
+ * from element `at`, row after row k elements apart.
+ */
+export type WriteA = (heap: RingData, at: number, i0: number, rows: number) => void;
+
+/**
+ * `C = A (m x k) @ B (k x n)` mod 2^ring with the WebAssembly SIMD kernel, where A and B
+ * are written straight into the instance memory by `writeA` and `writeB` (a fused Beaver
+ * product lays two operands side by side there, conv builds its im2col columns) and C is
+ * handed to `readC`. Products too large for `maxScratch` bytes run in blocks of rows, each
+ * writing B again.
+ *
+ * @example
+ * ```ts
+ * import { gemmRows } from "./gemm_wasm.ts";
+ * const out = new Uint32Array(1);
+ * gemmRows(32, 1, 2, 1, (heap, at) => (heap as Uint32Array).set([2, 3], at), (heap, at, np) => {
+ *   (heap as Uint32Array).fill(0, at, at + 2 * np);
+ *   heap[at] = 4;
+ *   heap[at + np] = 5;
+ * }, (heap, at) => out.set((heap as Uint32Array).subarray(at, at + 1)));
+ * console.log(out); // Uint32Array [23]
+ * ```
+ */
+export function gemmRows(
+  ring: Ring,
+  m: number,
+  k: number,
+  n: number,
+  writeA: WriteA,
+  writeB: WriteB,
+  readC: ReadC,
+  maxScratch = MAX_SCRATCH,
+): void {
+  const { R } = GEO[ring];
+  const { bBytes, rowBytes } = scratchBytes(ring, k, n);
+  let rows = m;
+  if (bBytes + ceil(m, R) * rowBytes > maxScratch) {
+    rows = Math.floor((maxScratch - bBytes) / rowBytes / R) * R;
+    if (rows < R) {
+      throw new RangeError(
+        `gemm: B of ${k} x ${n} does not fit the ${maxScratch} bytes of WebAssembly scratch`,
+      );
+    }
+  }
+  for (let i0 = 0; i0 < m; i0 += rows) {
+    onePass(ring, i0, Math.min(rows, m - i0), k, n, writeA, writeB, readC);
+  }
+}
+
+/** One pass of {@linkcode gemmRows} over rows [i0, i0 + m) that fit the scratch. */
+function onePass(
+  ring: Ring,
+  i0: number,
+  m: number,
+  k: number,
+  n: number,
+  writeA: WriteA,
+  writeB: WriteB,
+  readC: ReadC,
+): void {
+  const w = instance();
+  const { R, W, es, aRow } = GEO[ring];
+  const np = ceil(n, W);
+  const mp = ceil(m, R);
+  // Layout (bytes): raw A [mp, k] | raw B [k, np] | packed A | packed B | C [mp, np]
+  const rawA = 0, rawB = rawA + mp * k * es, pA = rawB + k * np * es;
+  const pB = pA + mp * k * aRow, pC = pB + k * np * es, end = pC + mp * np * es;
+  const need = Math.ceil(end / 65536) - w.mem.buffer.byteLength / 65536;
+  if (need > 0) w.mem.grow(need);
+  const buf = w.mem.buffer as ArrayBuffer;
+  const heap = ring === 64 ? new BigUint64Array(buf) : new Uint32Array(buf);
+  writeA(heap, rawA / es, i0, m);
+  new Uint8Array(buf).fill(0, rawA + m * k * es, rawB);
+  writeB(heap, rawB / es, np);
+  // Rows per block: the block's packed A within A_BLOCK_BYTES (at least one tile).
+  const mc = Math.min(mp, Math.max(R, Math.floor(A_BLOCK_BYTES / (k * aRow * R || 1)) * R));
+  if (ring === 64) {
+    w.packA64(rawA, pA, mp, k);
+    w.packB64(rawB, pB, k, np * es);
+    w.gemm64(pA, pB, pC, mp, k, np, mc);
+  } else {
+    w.packA32(rawA, pA, mp, k);
+    w.packB32(rawB, pB, k, np * es);
+    w.gemm32(pA, pB, pC, mp, k, np, mc);
+  }
+  readC(heap, pC / es, np, i0, m);
+}
+
+/**
  * `C = A[aOff..] (m x k) @ B (k x n)` mod 2^ring with the WebAssembly SIMD kernel, where B
  * is written straight into the instance memory by `writeB` (conv builds its im2col
  * columns there) and C is handed to `readC`.
@@ -379,48 +469,19 @@ export function gemmStaged(
   readC: ReadC,
   maxScratch = MAX_SCRATCH,
 ): void {
-  const w = instance();
-  const { R, W, es, aRow } = GEO[ring];
-  const np = ceil(n, W);
-  const { bBytes, rowBytes } = scratchBytes(ring, k, n);
-  if (bBytes + ceil(m, R) * rowBytes > maxScratch) {
-    const rows = Math.floor((maxScratch - bBytes) / rowBytes / R) * R;
-    if (rows < R) {
-      throw new RangeError(
-        `gemm: B of ${k} x ${n} does not fit the ${maxScratch} bytes of WebAssembly scratch`,
-      );
-    }
-    for (let i0 = 0; i0 < m; i0 += rows) {
-      const mm = Math.min(rows, m - i0);
-      gemmStaged(ring, a, aOff + i0 * k, mm, k, n, writeB, (heap, at, np2, j0, cnt) => {
-        readC(heap, at, np2, i0 + j0, cnt);
-      }, maxScratch);
-    }
-    return;
-  }
-  const mp = ceil(m, R);
-  // Layout (bytes): raw A [mp, k] | raw B [k, np] | packed A | packed B | C [mp, np]
-  const rawA = 0, rawB = rawA + mp * k * es, pA = rawB + k * np * es;
-  const pB = pA + mp * k * aRow, pC = pB + k * np * es, end = pC + mp * np * es;
-  const need = Math.ceil(end / 65536) - w.mem.buffer.byteLength / 65536;
-  if (need > 0) w.mem.grow(need);
-  const buf = w.mem.buffer as ArrayBuffer;
-  const heap = (ring === 64 ? new BigUint64Array(buf) : new Uint32Array(buf)) as Uint32Array;
-  heap.set((a as Uint32Array).subarray(aOff, aOff + m * k), rawA / es);
-  new Uint8Array(buf).fill(0, rawA + m * k * es, rawB);
-  writeB(heap, rawB / es, np);
-  // Rows per block: the block's packed A within A_BLOCK_BYTES (at least one tile).
-  const mc = Math.max(R, Math.floor(A_BLOCK_BYTES / (k * aRow * R)) * R);
-  if (ring === 64) {
-    w.packA64(rawA, pA, mp, k);
-    w.packB64(rawB, pB, k, np * es);
-    w.gemm64(pA, pB, pC, mp, k, np, mc);
-  } else {
-    w.packA32(rawA, pA, mp, k);
-    w.packB32(rawB, pB, k, np * es);
-    w.gemm32(pA, pB, pC, mp, k, np, mc);
-  }
-  readC(heap, pC / es, np, 0, m);
+  const A = a as Uint32Array;
+  gemmRows(
+    ring,
+    m,
+    k,
+    n,
+    (heap, at, i0, rows) => {
+      (heap as Uint32Array).set(A.subarray(aOff + i0 * k, aOff + (i0 + rows) * k), at);
+    },
+    writeB,
+    readC,
+    maxScratch,
+  );
 }
 
 /**

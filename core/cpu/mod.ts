@@ -26,7 +26,8 @@
 import type { ConvOptions, Device, RingBuffer } from "../device.ts";
 import { assertRing, type Ring, RingTensor } from "../ring.ts";
 import type { Shape } from "../shape.ts";
-import { beaverMul } from "./beaver_mul.ts";
+import { beaverMatmul } from "./beaver_matmul.ts";
+import { beaverMul, beaverMulTrunc } from "./beaver_mul.ts";
 import { bit, shift } from "./bitwise.ts";
 import { asCpu, checkShape } from "./check.ts";
 import { conv1d, conv2d } from "./conv.ts";
@@ -135,6 +136,29 @@ export class CpuDevice implements Device {
     withEf: boolean,
   ): RingTensor {
     return beaverMul(a, b, c, e, f, withEf, this.#alloc);
+  }
+  /** Fused Beaver finish with the 2-party truncation by `drop` bits (see `beaver_mul.ts`). */
+  beaverMulTrunc(
+    a: RingBuffer,
+    b: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    f: RingBuffer,
+    party0: boolean,
+    drop: number,
+  ): RingTensor {
+    return beaverMulTrunc(a, b, c, e, f, party0, drop, this.#alloc);
+  }
+  /** Fused Beaver matrix finish `c + e@b + a@f (+ e@f)`, b at most 2-d (see `beaver_matmul.ts`). */
+  beaverMatmul(
+    a: RingBuffer,
+    b: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    f: RingBuffer,
+    withEf: boolean,
+  ): RingTensor {
+    return beaverMatmul(a, b, c, e, f, withEf, this.#alloc);
   }
   /** a * c for a public scalar c. */
   mulScalar(a: RingBuffer, c: bigint): RingTensor {

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Device, RingBuffer } from "@sharetensor/core/device";
-import { sameShape } from "@sharetensor/core/shape";
+import { numel, sameShape } from "@sharetensor/core/shape";
 import type { Op } from "../runtime/op.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 import { truncBytes, truncRounds, truncShare } from "./trunc_a.ts";
@@ -57,10 +57,17 @@ export function beaverCombine(
   t: { a: RingBuffer; b: RingBuffer; c: RingBuffer },
 ): RingBuffer {
   const d = op.ctx.device;
-  // Party 0 adds e∘f too: e∘b + e∘f = e∘(b + f), one product fewer (bilinearity).
-  const bf = op.ctx.rank === 0 ? d.add(t.b, f) : t.b;
-  const eb = prod(e, bf), af = prod(t.a, f);
-  if (bf !== t.b) d.dispose(bf);
+  // Party 0 adds e∘f too, without a third product (bilinearity): e∘(b + f) + a∘f or
+  // e∘b + (e + a)∘f, whichever adds the smaller operands (a weight is often larger than
+  // the activation it multiplies, or the other way round for a convolution).
+  let left = t.a, right = t.b;
+  if (op.ctx.rank === 0) {
+    if (numel(e.shape) <= numel(f.shape)) left = d.add(e, t.a);
+    else right = d.add(t.b, f);
+  }
+  const eb = prod(e, right), af = prod(left, f);
+  if (left !== t.a) d.dispose(left);
+  if (right !== t.b) d.dispose(right);
   const z = d.add(eb, af);
   d.dispose(eb);
   d.dispose(af);
@@ -90,6 +97,30 @@ export function beaverCombineMul(
   const same = [t.a, t.b, t.c, f].every((b) => sameShape(b.shape, e.shape));
   if (d.beaverMul && same) return d.beaverMul(t.a, t.b, t.c, e, f, op.ctx.rank === 0);
   return beaverCombine(op, (u, v) => d.mul(u, v), e, f, t);
+}
+
+/**
+ * {@linkcode beaverCombine} for the matrix product: one fused device pass
+ * (`Device.beaverMatmul`: both products as one GEMM, `c` added as it is read out) when the
+ * device has it and the right operand is one matrix, the separate kernels otherwise.
+ *
+ * @example
+ * ```ts
+ * import { beaverCombineMatmul } from "./beaver.ts";
+ * console.log(typeof beaverCombineMatmul);
+ * ```
+ */
+export function beaverCombineMatmul(
+  op: Op,
+  e: RingBuffer,
+  f: RingBuffer,
+  t: { a: RingBuffer; b: RingBuffer; c: RingBuffer },
+): RingBuffer {
+  const d = op.ctx.device;
+  const fits = sameShape(t.a.shape, e.shape) && sameShape(t.b.shape, f.shape) &&
+    t.b.shape.length === 2 && e.shape.length >= 1;
+  if (d.beaverMatmul && fits) return d.beaverMatmul(t.a, t.b, t.c, e, f, op.ctx.rank === 0);
+  return beaverCombine(op, (u, v) => d.matmul(u, v), e, f, t);
 }
 
 /**

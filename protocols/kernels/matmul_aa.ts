@@ -21,7 +21,7 @@ import { openAll } from "../runtime/open.ts";
 import { matmulShape } from "../runtime/shapes.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
 import {
-  beaverCombine,
+  beaverCombineMatmul,
   disposeTemps,
   finishProduct,
   productTruncBytes,
@@ -79,7 +79,7 @@ export const matmulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> 
         disposeTemps(d, [ex], [e]);
         f = await entry.opened;
       }
-      const z = beaverCombine(op, (u, v) => d.matmul(u, v), e, f, t);
+      const z = beaverCombineMatmul(op, e, f, t);
       d.dispose(e);
       return await finishProduct(op, z, x.fracBits, y.fracBits);
     } catch (err) {

@@ -17,14 +17,15 @@
  * ```
  * @module
  */
-import { broadcastShapes, numel } from "@sharetensor/core/shape";
+import { broadcastShapes, numel, sameShape } from "@sharetensor/core/shape";
 import type { KernelConfig } from "../kernel.ts";
 import { openAll } from "../runtime/open.ts";
-import type { SecretTensor } from "../secret_tensor.ts";
+import { SecretTensor } from "../secret_tensor.ts";
 import {
   beaverCombineMul,
   disposeTemps,
   finishProduct,
+  productFracBits,
   productTruncBytes,
   productTruncRounds,
 } from "./beaver.ts";
@@ -62,6 +63,14 @@ export const mulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
     const masked = [d.sub(x.buf, t.a), d.sub(y.buf, t.b)];
     const [e, f] = await openAll(op, masked, "arithmetic");
     disposeTemps(d, masked, [e, f]);
+    const { fracBits, drop } = productFracBits(ctx.fracBits, x.fracBits, y.fracBits);
+    const same = [t.a, t.b, t.c, f].every((b) => sameShape(b.shape, e.shape));
+    if (ctx.size === 2 && drop > 0 && same && d.beaverMulTrunc) {
+      // Product and the 2-party local truncation (trunc_a.ts) in one device pass.
+      const z = d.beaverMulTrunc(t.a, t.b, t.c, e, f, ctx.rank === 0, drop);
+      disposeTemps(d, [e, f]);
+      return new SecretTensor(ctx, "arithmetic", z, fracBits);
+    }
     const z = beaverCombineMul(op, e, f, t);
     disposeTemps(d, [e, f]);
     return await finishProduct(op, z, x.fracBits, y.fracBits);
