@@ -90,6 +90,21 @@ export function release(...ts: readonly (SecretTensor | null | undefined)[]): vo
   }
 }
 
+/**
+ * a + c for a public number c (encoded with a's fractional bits): party 0 adds it, the
+ * others return `a` itself (no pass; the result may alias a).
+ */
+export function plusConst(a: SecretTensor, c: number): SecretTensor {
+  if (c === 0 || a.ctx.rank !== 0) return a;
+  return a.add(a.ctx.public(c, { fracBits: a.fracBits }));
+}
+
+/** a - b in one device pass (`SecretTensor.sub` negates, then adds). */
+export function diffOf(a: SecretTensor, b: SecretTensor): SecretTensor {
+  if (a.fracBits !== b.fracBits) return a.sub(b);
+  return new SecretTensor(a.ctx, "arithmetic", a.ctx.device.sub(a.buf, b.buf), a.fracBits);
+}
+
 /** x * y (secret), truncated once to `f` fractional bits. */
 export async function mulAt(x: SecretTensor, y: SecretTensor, f: number): Promise<SecretTensor> {
   const raw = x === y ? await reinterpret(x, 0).square() : await reinterpret(x, 0).mul(

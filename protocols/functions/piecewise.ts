@@ -32,7 +32,7 @@
  * @module
  */
 import { SecretTensor } from "../secret_tensor.ts";
-import { at, atContext, lincomb, mulAt, release, squareAt } from "./fixed.ts";
+import { at, atContext, diffOf, lincomb, mulAt, plusConst, release, squareAt } from "./fixed.ts";
 import { chebyshevFit, polyval } from "./polynomial.ts";
 
 /** A piece: a constant, or a function of x (sync or async). */
@@ -80,32 +80,36 @@ export async function piecewise(
   if (!Number.isInteger(cb) || cb < 0) {
     throw new RangeError(`piecewise: cmpFracBits must be an integer >= 0, got ${cb}`);
   }
-  const zero = x.mulPublic(0n);
-  const evalPiece = async (p: Piece) => typeof p === "number" ? zero.add(p) : await p(x);
   // a local truncation with 2 parties; with more it would cost a round, so keep all bits
   const xc = cb < x.fracBits && x.ctx.size === 2 ? await at(x, cb) : x;
   // one msb and one selection per break, all issued together (they share their rounds);
-  // separate tensors rather than a stack: no copies in and no reduction out
+  // separate tensors rather than a stack: no copies in and no reduction out. Constant
+  // pieces stay numbers: only party 0 adds them.
   const k = breaks.length;
-  const diffs = breaks.map((t) => xc.sub(x.ctx.public(t, { fracBits: xc.fracBits })));
+  const diffs = breaks.map((t) => plusConst(xc, -t)); // party 1: xc itself
   const width = Math.min(x.ring, (opts.bound ?? 15) + xc.fracBits + 1);
-  const got = await x.ctx.parallel<SecretTensor>([
+  const got = await x.ctx.parallel<SecretTensor | number>([
     ...diffs.map((d) => () => d.msb(width)),
-    ...pieces.map((p) => () => evalPiece(p)),
+    ...pieces.map((p) => typeof p === "number" ? () => Promise.resolve(p) : () => p(x)),
   ]);
-  const bits = got.slice(0, k);
+  const bits = got.slice(0, k) as SecretTensor[];
   const vals = got.slice(k);
-  release(...diffs, xc === x ? null : xc);
-  const subs = vals.slice(0, k).map((v, j) => v.sub(vals[j + 1]));
+  release(...diffs.filter((d) => d.buf !== x.buf && d.buf !== xc.buf), xc === x ? null : xc);
+  const made = new Set<unknown>(); // buffers made here (a delta may alias a piece)
+  const mk = (t: SecretTensor) => (made.add(t.buf), t);
+  const subs = vals.slice(0, k).map((v, j) => {
+    const w = vals[j + 1];
+    if (typeof v !== "number") return typeof w !== "number" ? mk(diffOf(v, w)) : plusConst(v, -w);
+    const nw = typeof w !== "number" ? mk(w.neg()) : mk(x.mulPublic(0n).sub(w));
+    return mk(plusConst(nw, v));
+  });
   const chosen = await x.ctx.parallel(subs.map((s, j) => () => s.where(bits[j], 0)));
-  release(...subs, ...bits);
-  let out = vals[k];
-  for (const c of chosen) {
-    const next = out.add(c);
-    if (out !== vals[k]) release(out);
-    out = next;
-  }
-  release(...chosen, zero, ...pieces.map((p, i) => typeof p === "number" ? vals[i] : null));
+  release(...subs.filter((s) => made.has(s.buf)), ...bits);
+  let acc = chosen[0];
+  for (let j = 1; j < k; j++) acc = acc.add(chosen[j]);
+  const last = vals[k];
+  const out = typeof last === "number" ? plusConst(acc, last) : acc.add(last);
+  release(...chosen.filter((c) => c.buf !== out.buf));
   return out;
 }
 
