@@ -90,7 +90,7 @@ export async function piecewise(
   const width = Math.min(x.ring, (opts.bound ?? 15) + xc.fracBits + 1);
   const got = await x.ctx.parallel<SecretTensor | number>([
     ...diffs.map((d) => () => d.msb(width)),
-    ...pieces.map((p) => typeof p === "number" ? () => Promise.resolve(p) : () => p(x)),
+    ...pieces.map((p) => async () => typeof p === "number" ? p : await p(x)),
   ]);
   const bits = got.slice(0, k) as SecretTensor[];
   const vals = got.slice(k);
