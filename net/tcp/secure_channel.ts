@@ -6,6 +6,14 @@
  * takes them in order. The first failure (peer closed or reset, bad frame, timeout, an
  * abort) is kept: every pending and later `send`/`recv` rejects with it.
  *
+ * Costs (2-core VM, `deno bench -A net/tcp/mesh_bench.ts`): what remains of a large
+ * message's time is the cipher and the first touch of fresh buffers (about 0.35 ms per MB
+ * in page faults here, more than a copy), so each large message is encrypted, written,
+ * read and decrypted with as few fresh buffers as the `node:crypto` API allows: a two-way
+ * round seals the message at once from the caller's bytes, the peer reads it into a
+ * reused buffer and decrypts it into the buffer it delivers; one-way traffic travels in
+ * 1 MiB parts so that the peer opens part k while this side seals part k+1 (see `send`).
+ *
  * @example
  * ```ts
  * import { SecureLink } from "@sharetensor/net/tcp";
