@@ -31,7 +31,7 @@ import { Op } from "../runtime/op.ts";
 import { openAll, peersOf } from "../runtime/open.ts";
 import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
-import { beaverCombine, beaverCombineMul } from "../kernels/beaver.ts";
+import { beaverCombineMul } from "../kernels/beaver.ts";
 import type { AndFn } from "./circuits.ts";
 import { lowPlane, planeToTensor, strideOf, toPlanes, xorPlane } from "./planes.ts";
 
