@@ -43,6 +43,21 @@ const add32 = (o: U32, x: U32, y: U32, n: number): void => {
   for (let i = 0; i < n; i++) o[i] = x[i] + y[i];
 };
 
+const scratch: { 64?: B64; 32?: U32 } = {};
+
+/**
+ * A view of `n` elements of reused scratch storage of the ring (grown as needed and kept:
+ * a cache of memory, not program state; touching fresh memory is slow on some hosts).
+ */
+function sumScratch(ring: 64 | 32, n: number): RingData {
+  const have = scratch[ring];
+  if (have && have.length >= n) return have.subarray(0, n);
+  const fresh = ring === 64 ? new BigUint64Array(n) : new Uint32Array(n);
+  if (ring === 64) scratch[64] = fresh as B64;
+  else scratch[32] = fresh as U32;
+  return fresh;
+}
+
 /** `o = x + y` mod 2^ring for equally long views. */
 function addInto(ring: 64 | 32, o: RingData, x: RingData, y: RingData): void {
   if (ring === 64) add64(o as B64, x as B64, y as B64, o.length);
@@ -126,28 +141,21 @@ export function beaverMatmul(
       warmLoop(() => add64(w[0], w[1], w[2], WARM_SIZE));
     });
   }
-  const [da, db, dc, de, df, dout] = [
-    ta.data,
-    tb.data,
-    tc.data,
-    te.data,
-    tf.data,
-    out.data,
-  ] as Uint32Array[];
+  const [db, dc, de, df, dout] = [tb.data, tc.data, te.data, tf.data, out.data] as Uint32Array[];
+  // The left operand of f: a, or a + e in one flat pass into reused scratch (per-row adds
+  // straight into wasm memory ran 1-4 ms slower at 256 x 256).
+  let da = ta.data as Uint32Array;
+  if (withEf) {
+    da = sumScratch(ring, ta.size) as Uint32Array;
+    addInto(ring, da, ta.data, te.data);
+  }
   // A' [rows, 2k] = [e | a (+ e)], B' [2k, n] = [b ; f].
   gemmRows(ring, rows, 2 * k, n, (heap, at, i0, cnt) => {
     const h = heap as Uint32Array;
     for (let i = 0; i < cnt; i++) {
       const src = (i0 + i) * k, dst = at + i * 2 * k;
       h.set(de.subarray(src, src + k), dst);
-      if (withEf) {
-        addInto(
-          ring,
-          h.subarray(dst + k, dst + 2 * k),
-          da.subarray(src, src + k),
-          de.subarray(src, src + k),
-        );
-      } else h.set(da.subarray(src, src + k), dst + k);
+      h.set(da.subarray(src, src + k), dst + k);
     }
   }, (heap, at, np) => {
     const h = heap as Uint32Array;
