@@ -38,7 +38,8 @@ import { type Alloc, freshAlloc } from "./pool.ts";
 export function matmul(x: RingBuffer, y: RingBuffer, alloc: Alloc = freshAlloc): RingTensor {
   const [a, b] = asCpuPair(x, y, "matmul");
   const { shape, m, k, n, batch, aStr, bStr } = matmulPlan(a.shape, b.shape);
-  const out = alloc(a.ring, shape, true);
+  // Not zero-filled: every gemm below writes its whole block of the output.
+  const out = alloc(a.ring, shape, false);
   const nb = numel(batch);
   if (out.size === 0) return out;
   if (b.rank <= 2) {

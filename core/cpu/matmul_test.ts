@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { RingTensor } from "../ring.ts";
-import { cpu } from "./mod.ts";
+import { cpu, CpuDevice } from "./mod.ts";
 import { fromT, refMatmul, tensorArb, toT } from "./reference_testing.ts";
 
 /** Shapes for a matmul: 1-d or batched operands, batch dims that broadcast, 0 sizes. */
@@ -70,4 +70,22 @@ Deno.test("matmul rejects scalars, inner size mismatch, batch mismatch, mixed ri
     name: "TypeError",
     message: /mixed rings/,
   });
+});
+
+Deno.test("matmul writes every output element into recycled (poisoned) storage", () => {
+  // The output is not zero-filled: a pooled buffer still holds 0xDEADBEEF words.
+  const dev = new CpuDevice({ pool: { poison: true, minBytes: 0 } });
+  for (const ring of [64, 32] as const) {
+    fc.assert(
+      fc.property(
+        matmulShapes(6).chain(([sa, sb]) => fc.tuple(tensorArb(ring, sa), tensorArb(ring, sb))),
+        ([a, b]) => {
+          const [ta, tb] = [toT(a), toT(b)];
+          dev.dispose(dev.matmul(ta, tb)); // leaves a poisoned buffer of the output's size
+          assert.deepEqual(fromT(dev.matmul(ta, tb)), refMatmul(a, b));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }
 });
