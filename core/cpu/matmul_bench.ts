@@ -53,3 +53,19 @@ for (const ring of [64, 32] as const) {
     }
   });
 }
+
+// W2a's Beaver finish on one party: c + e@b + a@f (+ e@f) fused into one GEMM against the
+// separate kernels (party 0 adds e@f, as b + f in the separate form).
+{
+  const group = "Beaver matmul finish [128,768]@[768,768] (Z_2^64)";
+  const [a, e, c] = [1, 2, 3].map((s) => randomRing([128, 768], 64, 10 + s));
+  const [b, f] = [4, 5].map((s) => randomRing([768, 768], 64, 10 + s));
+  Deno.bench("fused beaverMatmul (party 0)", { group, baseline: true }, () => {
+    cpu.dispose(cpu.beaverMatmul(a, b, c, e, f, true));
+  });
+  Deno.bench("add, 2 matmuls, 2 adds (party 0)", { group }, () => {
+    const bf = cpu.add(b, f), eb = cpu.matmul(e, bf), af = cpu.matmul(a, f);
+    const z = cpu.add(eb, af), out = cpu.add(c, z);
+    for (const t of [bf, eb, af, z, out]) cpu.dispose(t);
+  });
+}
