@@ -108,6 +108,25 @@ export interface Device {
     party0: boolean,
     drop: number,
   ): RingBuffer;
+  /**
+   * Optional fused finish of a Beaver square with a square pair (a, c = a * a) and the
+   * opened `e`, all of one shape: `c + 2*e*a`, plus `e*e` when `withEe` (the words of
+   * `beaverMul(a, a, c, e, e, withEe)`, one multiplication per element). Callers fall back
+   * to `beaverMul` or `mul` and `add` on devices without it.
+   */
+  beaverSquare?(a: RingBuffer, c: RingBuffer, e: RingBuffer, withEe: boolean): RingBuffer;
+  /**
+   * Optional: `beaverSquare` followed by the 2-party local truncation by `drop` bits, in one
+   * pass: party 0 (which adds `e*e`) takes `z >> drop`, the other party `-((-z) >> drop)`
+   * (arithmetic shifts). Callers fall back to `beaverSquare` and the shifts without it.
+   */
+  beaverSquareTrunc?(
+    a: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    party0: boolean,
+    drop: number,
+  ): RingBuffer;
   /** a * c for a public scalar c (taken mod 2^ring). */
   mulScalar(a: RingBuffer, c: bigint): RingBuffer;
   /** Batched matrix product [..., m, k] @ [..., k, n], batch dims broadcast; 1-d operands as in PyTorch. */

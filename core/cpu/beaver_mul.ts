@@ -123,6 +123,20 @@ export function setTruncCodegen(enabled: boolean): boolean {
   return old;
 }
 
+/**
+ * Whether the fused truncating loops may be built from strings (see
+ * {@linkcode setTruncCodegen}).
+ *
+ * @example
+ * ```ts
+ * import { truncCodegen } from "./beaver_mul.ts";
+ * console.log(typeof truncCodegen()); // "boolean"
+ * ```
+ */
+export function truncCodegen(): boolean {
+  return codegen;
+}
+
 function truncLoop64(party0: boolean, drop: number): Loop64 | undefined {
   if (!codegen) return undefined;
   const key = `${party0}/${drop}`;
@@ -218,8 +232,19 @@ export function beaverMulTrunc(
   return out;
 }
 
-/** In-place arithmetic right shift of 64-bit words given as (low, high) 32-bit pairs. */
-function sarWords(w: U32, k: number): void {
+/**
+ * In-place arithmetic right shift by `k` (1 <= k < 64) of 64-bit words given as (low, high)
+ * 32-bit pairs.
+ *
+ * @example
+ * ```ts
+ * import { sarWords } from "./beaver_mul.ts";
+ * const w = new Uint32Array([0, 0x8000_0000]); // -2^63
+ * sarWords(w, 62);
+ * console.log(w); // Uint32Array [0xffff_fffe, 0xffff_ffff] (-2)
+ * ```
+ */
+export function sarWords(w: U32, k: number): void {
   for (let i = 0; i < w.length; i += 2) {
     const hi = w[i + 1];
     if (k < 32) {
@@ -232,8 +257,18 @@ function sarWords(w: U32, k: number): void {
   }
 }
 
-/** In-place negation mod 2^64 of (low, high) 32-bit pairs. */
-function negWords(w: U32): void {
+/**
+ * In-place negation mod 2^64 of 64-bit words given as (low, high) 32-bit pairs.
+ *
+ * @example
+ * ```ts
+ * import { negWords } from "./beaver_mul.ts";
+ * const w = new Uint32Array([1, 0]);
+ * negWords(w);
+ * console.log(w); // Uint32Array [0xffff_ffff, 0xffff_ffff] (-1)
+ * ```
+ */
+export function negWords(w: U32): void {
   for (let i = 0; i < w.length; i += 2) {
     const lo = w[i];
     w[i] = -lo;

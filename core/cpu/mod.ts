@@ -28,6 +28,7 @@ import { assertRing, type Ring, RingTensor } from "../ring.ts";
 import type { Shape } from "../shape.ts";
 import { beaverMatmul } from "./beaver_matmul.ts";
 import { beaverMul, beaverMulTrunc } from "./beaver_mul.ts";
+import { beaverSquare, beaverSquareTrunc } from "./beaver_square.ts";
 import { bit, shift } from "./bitwise.ts";
 import { asCpu, checkShape } from "./check.ts";
 import { conv1d, conv2d } from "./conv.ts";
@@ -148,6 +149,20 @@ export class CpuDevice implements Device {
     drop: number,
   ): RingTensor {
     return beaverMulTrunc(a, b, c, e, f, party0, drop, this.#alloc);
+  }
+  /** Fused Beaver square finish `c + 2*e*a (+ e*e)` over equal shapes (see `beaver_square.ts`). */
+  beaverSquare(a: RingBuffer, c: RingBuffer, e: RingBuffer, withEe: boolean): RingTensor {
+    return beaverSquare(a, c, e, withEe, this.#alloc);
+  }
+  /** Fused Beaver square finish with the 2-party truncation by `drop` bits. */
+  beaverSquareTrunc(
+    a: RingBuffer,
+    c: RingBuffer,
+    e: RingBuffer,
+    party0: boolean,
+    drop: number,
+  ): RingTensor {
+    return beaverSquareTrunc(a, c, e, party0, drop, this.#alloc);
   }
   /** Fused Beaver matrix finish `c + e@b + a@f (+ e@f)`, b at most 2-d (see `beaver_matmul.ts`). */
   beaverMatmul(

@@ -1,0 +1,169 @@
+/**
+ * The fused finish of a Beaver square on the CPU: with a square pair (a, c = a * a) and the
+ * opened `e = x - a`, each party's share of x * x is `z = c + 2 e a`, plus `e * e` on the
+ * party that adds it. One pass and one multiplication per element (`c + e (2 a + e)` on
+ * that party, `c + e (2 a)` on the others) instead of `beaverMul`'s two with `b = a`,
+ * `f = e`; the variant with the 2-party truncation also drops its one (party 0) or three
+ * (the other party) passes over the product.
+ *
+ * @example
+ * ```ts
+ * import { beaverSquare } from "./beaver_square.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const t = (v: bigint) => RingTensor.fromBigInts([v], [1]);
+ * // 3 + 2*4*1 + 4*4
+ * console.log(beaverSquare(t(1n), t(3n), t(4n), true).toBigInts()); // [27n]
+ * ```
+ * @module
+ */
+import type { RingBuffer } from "../device.ts";
+import type { RingTensor } from "../ring.ts";
+import { fmtShape, sameShape } from "../shape.ts";
+import { negWords, sarWords, truncCodegen } from "./beaver_mul.ts";
+import { asCpu } from "./check.ts";
+import { type Alloc, freshAlloc } from "./pool.ts";
+import { WARM_SIZE, warmArrays, warmLoop, warmOnce } from "./warm.ts";
+
+type B64 = BigUint64Array;
+type U32 = Uint32Array;
+
+type Loop64 = (o: B64, a: B64, c: B64, e: B64, n: number) => void;
+
+const squareEe64: Loop64 = (o, a, c, e, n) => {
+  for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + e[i] * (a[i] + a[i] + e[i]));
+};
+
+const square64: Loop64 = (o, a, c, e, n) => {
+  for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + e[i] * (a[i] + a[i]));
+};
+
+function square32(o: U32, a: U32, c: U32, e: U32, n: number, ee: boolean): void {
+  if (ee) { for (let i = 0; i < n; i++) o[i] = c[i] + Math.imul(e[i], a[i] + a[i] + e[i]); }
+  else for (let i = 0; i < n; i++) o[i] = c[i] + Math.imul(e[i], a[i] + a[i]);
+}
+
+function operands(name: string, a: RingBuffer, c: RingBuffer, e: RingBuffer): RingTensor[] {
+  const ts = [a, c, e].map((x) => asCpu(x, name));
+  const t0 = ts[0];
+  if (ts.some((t) => t.ring !== t0.ring || !sameShape(t.shape, t0.shape))) {
+    throw new TypeError(
+      `${name}: operands must share one ring and shape, got ${
+        ts.map((t) => `Z_2^${t.ring} ${fmtShape(t.shape)}`).join(", ")
+      }`,
+    );
+  }
+  return ts;
+}
+
+function run64(loop: Loop64, ts: RingTensor[], alloc: Alloc): RingTensor {
+  const out = alloc(64, ts[0].shape, false);
+  warmOnce(loop, () => {
+    const w = warmArrays(4);
+    warmLoop(() => loop(w[0], w[1], w[2], w[3], WARM_SIZE));
+  });
+  loop(out.data as B64, ts[0].data as B64, ts[1].data as B64, ts[2].data as B64, out.size);
+  return out;
+}
+
+/**
+ * `c + 2*e*a (+ e*e when withEe)` elementwise mod 2^ring; `a`, `c`, `e` must have one shape
+ * and ring (`TypeError` naming the shapes otherwise). Equals `beaverMul(a, a, c, e, e,
+ * withEe)` word for word.
+ *
+ * @example
+ * ```ts
+ * import { beaverSquare } from "./beaver_square.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const t = (v: bigint) => RingTensor.fromBigInts([v], [1], 32);
+ * console.log(beaverSquare(t(1n), t(3n), t(4n), false).toBigInts()); // [11n]
+ * ```
+ */
+export function beaverSquare(
+  a: RingBuffer,
+  c: RingBuffer,
+  e: RingBuffer,
+  withEe: boolean,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
+  const ts = operands("beaverSquare", a, c, e);
+  if (ts[0].ring === 64) return run64(withEe ? squareEe64 : square64, ts, alloc);
+  const out = alloc(32, ts[0].shape, false);
+  const [da, dc, de] = ts.map((t) => t.data as U32);
+  square32(out.data as U32, da, dc, de, out.size, withEe);
+  return out;
+}
+
+/**
+ * Z_2^64 loops of {@linkcode beaverSquareTrunc}, one per (party 0 or not, shift): V8 emits
+ * native code for a BigInt shift only by a literal amount (see `beaver_mul.ts`), so each
+ * amount gets its own loop, built once from a fixed template with the validated integer.
+ */
+const truncLoops = new Map<string, Loop64 | undefined>();
+
+function truncLoop64(party0: boolean, drop: number): Loop64 | undefined {
+  if (!truncCodegen()) return undefined;
+  const key = `${party0}/${drop}`;
+  if (truncLoops.has(key)) return truncLoops.get(key);
+  if (!Number.isInteger(drop) || drop < 1 || drop > 63) throw new RangeError(`bad shift ${drop}`);
+  // Party 0 adds e*e and shifts its share; the other party negates around the shift.
+  const body = party0
+    ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + e[i] * (a[i] + a[i] + e[i])) >> ${drop}n);`
+    : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + e[i] * (a[i] + a[i]))) >> ${drop}n));`;
+  let loop: Loop64 | undefined;
+  try {
+    loop = new Function("o", "a", "c", "e", "n", `for (let i = 0; i < n; i++) ${body}`) as Loop64;
+  } catch {
+    loop = undefined;
+  }
+  truncLoops.set(key, loop);
+  return loop;
+}
+
+/**
+ * {@linkcode beaverSquare} followed by the 2-party local truncation of the share by `drop`
+ * bits (SecureML; `protocols/kernels/trunc_a.ts`), in one pass: party 0 computes
+ * `(c + 2*e*a + e*e) >> drop`, the other party `-((-(c + 2*e*a)) >> drop)`, with
+ * arithmetic shifts. `RangeError` for `drop` outside [0, ring); `TypeError` as for
+ * `beaverSquare`.
+ *
+ * @example
+ * ```ts
+ * import { beaverSquareTrunc } from "./beaver_square.ts";
+ * import { RingTensor } from "../ring.ts";
+ * const t = (v: bigint) => RingTensor.fromBigInts([v], [1]);
+ * // (3 + 2*4*1 + 4*4) >> 2
+ * console.log(beaverSquareTrunc(t(1n), t(3n), t(4n), true, 2).toBigInts()); // [6n]
+ * ```
+ */
+export function beaverSquareTrunc(
+  a: RingBuffer,
+  c: RingBuffer,
+  e: RingBuffer,
+  party0: boolean,
+  drop: number,
+  alloc: Alloc = freshAlloc,
+): RingTensor {
+  const ring = asCpu(a, "beaverSquareTrunc").ring;
+  if (!Number.isInteger(drop) || drop < 0 || drop >= ring) {
+    throw new RangeError(`beaverSquareTrunc: shift ${drop} is out of range [0, ${ring})`);
+  }
+  const ts = operands("beaverSquareTrunc", a, c, e);
+  if (drop === 0) return beaverSquare(a, c, e, party0, alloc);
+  const loop = ring === 64 ? truncLoop64(party0, drop) : undefined;
+  if (loop) return run64(loop, ts, alloc);
+  const z = beaverSquare(a, c, e, party0, alloc);
+  const n = z.size;
+  if (ring === 32) {
+    // Z_2^32 in place: plain int32 shifts are native.
+    const o = z.data as U32;
+    if (party0) { for (let i = 0; i < n; i++) o[i] = (o[i] | 0) >> drop; }
+    else for (let i = 0; i < n; i++) o[i] = -((-o[i] | 0) >> drop);
+    return z;
+  }
+  // Z_2^64 without codegen: in-place word shifts.
+  const w = new Uint32Array(z.data.buffer, z.data.byteOffset, 2 * n);
+  if (!party0) negWords(w);
+  sarWords(w, drop);
+  if (!party0) negWords(w);
+  return z;
+}
