@@ -284,3 +284,16 @@ Deno.test("secure link: each wait gets the whole limit, counted from its own sta
     await link.close();
   }
 });
+
+Deno.test("secure link: a limit over setTimeout's range (2^31 ms) does not fire at once", async () => {
+  const { link, client, seal } = await rawPeer("chacha20-poly1305", 2 ** 32);
+  try {
+    const first = link.recv();
+    await new Promise((r) => setTimeout(r, 50));
+    await writeAll(client, [seal(new Uint8Array([7]))]);
+    assert.deepEqual(await first, new Uint8Array([7]));
+  } finally {
+    close(client);
+    await link.close();
+  }
+});

@@ -242,7 +242,8 @@ export class SecureLink {
   }
 
   #arm(ms: number): void {
-    const t = setTimeout(() => this.#check(), ms);
+    // setTimeout takes at most 2^31 - 1 ms (longer would fire at once).
+    const t = setTimeout(() => this.#check(), Math.min(ms, 2 ** 31 - 1));
     // Never what keeps a process alive: the read loop and writes do that while they run.
     Deno.unrefTimer(t as unknown as number);
     this.#watchdog = t;
