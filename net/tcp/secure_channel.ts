@@ -156,7 +156,15 @@ export class SecureLink {
     if (whole && !insecure && this.#pending.length === 0 && !this.#error) {
       // Nothing queued before it: seal now, straight from the caller's bytes (the
       // ciphertext is the copy that later changes to `payload` cannot reach).
-      return this.#write([this.#send.seal(dataFrames(payload, Infinity)[0])], n, false, true);
+      let sealed: Uint8Array[];
+      try {
+        sealed = this.#send.seal(dataFrames(payload, Infinity)[0]);
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        this.fail(err);
+        return Promise.reject(this.#error ?? err);
+      }
+      return this.#write([sealed], n, false, true);
     }
     // Frames are sealed in write order, after earlier messages; so a copy is taken now,
     // into a reused buffer (a fresh multi-MB buffer costs a page fault per 4 KiB on first
