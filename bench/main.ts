@@ -20,6 +20,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { launch } from "../cli/launch.ts";
 import { progressBar } from "../cli/log.ts";
+import { DEFAULT_SUITE } from "@sharetensor/net/tcp";
 import { missingOps } from "./ops.ts";
 import { type BenchRecord, mergeRecords, renderMarkdown, renderSpeedupSvg } from "./report.ts";
 import { WORKLOADS } from "./workloads.ts";
@@ -147,7 +148,7 @@ export async function bench(argv: string[]): Promise<BenchRecord[]> {
   const machine = `${os.cpus()[0]?.model ?? "?"} x${os.cpus().length}, ${
     (os.totalmem() / 2 ** 30).toFixed(0)
   } GiB`;
-  const links = a.insecure ? "insecure" : "chacha20-hmac-sha256";
+  const links = a.insecure ? "insecure" : DEFAULT_SUITE;
   const fresh: BenchRecord[] = [];
   if (a.render) return await writeReport(fresh);
   const bar = progressBar(chosen.length * a.parties.length, "bench", Deno.stdout.isTerminal());
