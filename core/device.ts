@@ -42,6 +42,22 @@ export interface ConvOptions {
   groups?: number;
 }
 
+/**
+ * An opened value for a fused Beaver finish: the tensor itself, or its two parts (this
+ * party's masked share and the peer's), which the kernel adds as it reads them, so that the
+ * opened value is never stored.
+ *
+ * @example
+ * ```ts
+ * import type { Opened } from "@sharetensor/core/device";
+ * import { cpu } from "@sharetensor/core/cpu";
+ * const mine = cpu.zeros([2], 64), peers = cpu.zeros([2], 64);
+ * const e: Opened = [mine, peers];
+ * console.log(Array.isArray(e)); // true
+ * ```
+ */
+export type Opened = RingBuffer | readonly [RingBuffer, RingBuffer];
+
 /** A device: memory plus the local ring kernels the protocols need. */
 export interface Device {
   /** "cpu", "webgpu", ... */
@@ -112,9 +128,10 @@ export interface Device {
    * Optional fused finish of a Beaver square with a square pair (a, c = a * a) and the
    * opened `e`, all of one shape: `c + 2*e*a`, plus `e*e` when `withEe` (the words of
    * `beaverMul(a, a, c, e, e, withEe)`, one multiplication per element). Callers fall back
-   * to `beaverMul` or `mul` and `add` on devices without it.
+   * to `beaverMul` or `mul` and `add` on devices without it. `e` may come as its two parts
+   * (see {@linkcode Opened}).
    */
-  beaverSquare?(a: RingBuffer, c: RingBuffer, e: RingBuffer, withEe: boolean): RingBuffer;
+  beaverSquare?(a: RingBuffer, c: RingBuffer, e: Opened, withEe: boolean): RingBuffer;
   /**
    * Optional: `beaverSquare` followed by the 2-party local truncation by `drop` bits, in one
    * pass: party 0 (which adds `e*e`) takes `z >> drop`, the other party `-((-z) >> drop)`
@@ -123,7 +140,7 @@ export interface Device {
   beaverSquareTrunc?(
     a: RingBuffer,
     c: RingBuffer,
-    e: RingBuffer,
+    e: Opened,
     party0: boolean,
     drop: number,
   ): RingBuffer;

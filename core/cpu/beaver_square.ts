@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import type { RingBuffer } from "../device.ts";
+import type { Opened, RingBuffer } from "../device.ts";
 import type { RingTensor } from "../ring.ts";
 import { fmtShape, sameShape } from "../shape.ts";
 import { negWords, sarWords, truncCodegen } from "./beaver_mul.ts";
@@ -27,23 +27,43 @@ import { WARM_SIZE, warmArrays, warmLoop, warmOnce } from "./warm.ts";
 type B64 = BigUint64Array;
 type U32 = Uint32Array;
 
-type Loop64 = (o: B64, a: B64, c: B64, e: B64, n: number) => void;
+type Loop64 = (o: B64, a: B64, c: B64, e: B64, p: B64, n: number) => void;
 
-const squareEe64: Loop64 = (o, a, c, e, n) => {
+// `p` is the peer's part of e when the opened value comes in two parts (else unread).
+const squareEe64: Loop64 = (o, a, c, e, _p, n) => {
   for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + e[i] * (a[i] + a[i] + e[i]));
 };
 
-const square64: Loop64 = (o, a, c, e, n) => {
+const square64: Loop64 = (o, a, c, e, _p, n) => {
   for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + e[i] * (a[i] + a[i]));
 };
 
-function square32(o: U32, a: U32, c: U32, e: U32, n: number, ee: boolean): void {
-  if (ee) { for (let i = 0; i < n; i++) o[i] = c[i] + Math.imul(e[i], a[i] + a[i] + e[i]); }
+const squareEe64Split: Loop64 = (o, a, c, e, p, n) => {
+  for (let i = 0; i < n; i++) {
+    o[i] = BigInt.asUintN(64, c[i] + (e[i] + p[i]) * (a[i] + a[i] + e[i] + p[i]));
+  }
+};
+
+const square64Split: Loop64 = (o, a, c, e, p, n) => {
+  for (let i = 0; i < n; i++) o[i] = BigInt.asUintN(64, c[i] + (e[i] + p[i]) * (a[i] + a[i]));
+};
+
+function square32(o: U32, a: U32, c: U32, e: U32, p: U32 | null, n: number, ee: boolean): void {
+  if (p) {
+    if (ee) {
+      for (let i = 0; i < n; i++) o[i] = c[i] + Math.imul(e[i] + p[i], a[i] + a[i] + e[i] + p[i]);
+    } else for (let i = 0; i < n; i++) o[i] = c[i] + Math.imul(e[i] + p[i], a[i] + a[i]);
+  } else if (ee) { for (let i = 0; i < n; i++) o[i] = c[i] + Math.imul(e[i], a[i] + a[i] + e[i]); }
   else for (let i = 0; i < n; i++) o[i] = c[i] + Math.imul(e[i], a[i] + a[i]);
 }
 
-function operands(name: string, a: RingBuffer, c: RingBuffer, e: RingBuffer): RingTensor[] {
-  const ts = [a, c, e].map((x) => asCpu(x, name));
+/** [a, c, e, peer part or null], checked to share one ring and shape. */
+function operands(name: string, a: RingBuffer, c: RingBuffer, e: Opened) {
+  const parts = Array.isArray(e) ? e as readonly RingBuffer[] : [e as RingBuffer];
+  if (parts.length < 1 || parts.length > 2) {
+    throw new TypeError(`${name}: e must be one tensor or two parts, got ${parts.length}`);
+  }
+  const ts = [a, c, ...parts].map((x) => asCpu(x, name));
   const t0 = ts[0];
   if (ts.some((t) => t.ring !== t0.ring || !sameShape(t.shape, t0.shape))) {
     throw new TypeError(
@@ -52,23 +72,27 @@ function operands(name: string, a: RingBuffer, c: RingBuffer, e: RingBuffer): Ri
       }`,
     );
   }
-  return ts;
+  return { a: ts[0], c: ts[1], e: ts[2], p: ts.length === 4 ? ts[3] : null };
 }
 
-function run64(loop: Loop64, ts: RingTensor[], alloc: Alloc): RingTensor {
-  const out = alloc(64, ts[0].shape, false);
+type Ops = ReturnType<typeof operands>;
+
+function run64(loop: Loop64, t: Ops, alloc: Alloc): RingTensor {
+  const out = alloc(64, t.a.shape, false);
   warmOnce(loop, () => {
-    const w = warmArrays(4);
-    warmLoop(() => loop(w[0], w[1], w[2], w[3], WARM_SIZE));
+    const w = warmArrays(5);
+    warmLoop(() => loop(w[0], w[1], w[2], w[3], w[4], WARM_SIZE));
   });
-  loop(out.data as B64, ts[0].data as B64, ts[1].data as B64, ts[2].data as B64, out.size);
+  const d = (x: RingTensor) => x.data as B64;
+  loop(d(out), d(t.a), d(t.c), d(t.e), t.p ? d(t.p) : d(t.e), out.size);
   return out;
 }
 
 /**
  * `c + 2*e*a (+ e*e when withEe)` elementwise mod 2^ring; `a`, `c`, `e` must have one shape
  * and ring (`TypeError` naming the shapes otherwise). Equals `beaverMul(a, a, c, e, e,
- * withEe)` word for word.
+ * withEe)` word for word. `e` may be given as two parts `[mine, peer's]` of an opened value
+ * (e = mine + peer's, summed in the pass: no tensor for e).
  *
  * @example
  * ```ts
@@ -81,15 +105,23 @@ function run64(loop: Loop64, ts: RingTensor[], alloc: Alloc): RingTensor {
 export function beaverSquare(
   a: RingBuffer,
   c: RingBuffer,
-  e: RingBuffer,
+  e: Opened,
   withEe: boolean,
   alloc: Alloc = freshAlloc,
 ): RingTensor {
-  const ts = operands("beaverSquare", a, c, e);
-  if (ts[0].ring === 64) return run64(withEe ? squareEe64 : square64, ts, alloc);
-  const out = alloc(32, ts[0].shape, false);
-  const [da, dc, de] = ts.map((t) => t.data as U32);
-  square32(out.data as U32, da, dc, de, out.size, withEe);
+  return square(operands("beaverSquare", a, c, e), withEe, alloc);
+}
+
+function square(t: Ops, withEe: boolean, alloc: Alloc): RingTensor {
+  if (t.a.ring === 64) {
+    const loop = t.p
+      ? (withEe ? squareEe64Split : square64Split)
+      : (withEe ? squareEe64 : square64);
+    return run64(loop, t, alloc);
+  }
+  const out = alloc(32, t.a.shape, false);
+  const d = (x: RingTensor) => x.data as U32;
+  square32(d(out), d(t.a), d(t.c), d(t.e), t.p ? d(t.p) : null, out.size, withEe);
   return out;
 }
 
@@ -100,18 +132,20 @@ export function beaverSquare(
  */
 const truncLoops = new Map<string, Loop64 | undefined>();
 
-function truncLoop64(party0: boolean, drop: number): Loop64 | undefined {
+function truncLoop64(party0: boolean, drop: number, split: boolean): Loop64 | undefined {
   if (!truncCodegen()) return undefined;
-  const key = `${party0}/${drop}`;
+  const key = `${party0}/${drop}/${split}`;
   if (truncLoops.has(key)) return truncLoops.get(key);
   if (!Number.isInteger(drop) || drop < 1 || drop > 63) throw new RangeError(`bad shift ${drop}`);
   // Party 0 adds e*e and shifts its share; the other party negates around the shift.
+  const E = split ? "(e[i] + p[i])" : "e[i]";
   const body = party0
-    ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + e[i] * (a[i] + a[i] + e[i])) >> ${drop}n);`
-    : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + e[i] * (a[i] + a[i]))) >> ${drop}n));`;
+    ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + ${E} * (a[i] + a[i] + ${E})) >> ${drop}n);`
+    : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + ${E} * (a[i] + a[i]))) >> ${drop}n));`;
   let loop: Loop64 | undefined;
   try {
-    loop = new Function("o", "a", "c", "e", "n", `for (let i = 0; i < n; i++) ${body}`) as Loop64;
+    const src = `for (let i = 0; i < n; i++) ${body}`;
+    loop = new Function("o", "a", "c", "e", "p", "n", src) as Loop64;
   } catch {
     loop = undefined;
   }
@@ -123,8 +157,8 @@ function truncLoop64(party0: boolean, drop: number): Loop64 | undefined {
  * {@linkcode beaverSquare} followed by the 2-party local truncation of the share by `drop`
  * bits (SecureML; `protocols/kernels/trunc_a.ts`), in one pass: party 0 computes
  * `(c + 2*e*a + e*e) >> drop`, the other party `-((-(c + 2*e*a)) >> drop)`, with
- * arithmetic shifts. `RangeError` for `drop` outside [0, ring); `TypeError` as for
- * `beaverSquare`.
+ * arithmetic shifts; `e` may come in two parts as for `beaverSquare`. `RangeError` for
+ * `drop` outside [0, ring); `TypeError` as for `beaverSquare`.
  *
  * @example
  * ```ts
@@ -138,7 +172,7 @@ function truncLoop64(party0: boolean, drop: number): Loop64 | undefined {
 export function beaverSquareTrunc(
   a: RingBuffer,
   c: RingBuffer,
-  e: RingBuffer,
+  e: Opened,
   party0: boolean,
   drop: number,
   alloc: Alloc = freshAlloc,
@@ -147,11 +181,11 @@ export function beaverSquareTrunc(
   if (!Number.isInteger(drop) || drop < 0 || drop >= ring) {
     throw new RangeError(`beaverSquareTrunc: shift ${drop} is out of range [0, ${ring})`);
   }
-  const ts = operands("beaverSquareTrunc", a, c, e);
-  if (drop === 0) return beaverSquare(a, c, e, party0, alloc);
-  const loop = ring === 64 ? truncLoop64(party0, drop) : undefined;
-  if (loop) return run64(loop, ts, alloc);
-  const z = beaverSquare(a, c, e, party0, alloc);
+  const t = operands("beaverSquareTrunc", a, c, e);
+  if (drop === 0) return square(t, party0, alloc);
+  const loop = ring === 64 ? truncLoop64(party0, drop, t.p !== null) : undefined;
+  if (loop) return run64(loop, t, alloc);
+  const z = square(t, party0, alloc);
   const n = z.size;
   if (ring === 32) {
     // Z_2^32 in place: plain int32 shifts are native.

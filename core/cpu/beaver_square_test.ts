@@ -20,13 +20,13 @@ function reference(a: RingBuffer, c: RingBuffer, e: RingBuffer, party0: boolean,
 // A device whose pool hands out every disposed buffer again, filled with 0xDEADBEEF.
 const poisoned = new CpuDevice({ pool: { poison: true, minBytes: 0 } });
 
-Deno.test("beaverSquare(Trunc) equal the separate kernels and trunc_a's shifts, with and without codegen", () => {
+Deno.test("beaverSquare(Trunc) equal the separate kernels and trunc_a's shifts, e whole or in parts, with and without codegen", () => {
   const old = setTruncCodegen(true);
   try {
     fc.assert(
       fc.property(
         fc.constantFrom(64 as const, 32 as const),
-        fc.array(fc.tuple(u64, u64, u64), { minLength: 1, maxLength: 41 }),
+        fc.array(fc.tuple(u64, u64, u64, u64), { minLength: 1, maxLength: 41 }),
         fc.boolean(),
         fc.nat(63),
         fc.boolean(),
@@ -35,16 +35,20 @@ Deno.test("beaverSquare(Trunc) equal the separate kernels and trunc_a's shifts, 
           setTruncCodegen(gen);
           const col = (k: number) =>
             RingTensor.fromBigInts(rows.map((r) => r[k]), [rows.length], ring);
-          const [a, c, e] = [0, 1, 2].map(col);
+          const [a, c, e, m] = [0, 1, 2, 3].map(col);
+          const parts = [m, cpu.sub(e, m)] as const; // e in two parts, as opened
           const want = reference(a, c, e, party0, drop);
           assert.deepEqual(beaverSquareTrunc(a, c, e, party0, drop).toBigInts(), want);
           assert.deepEqual(cpu.beaverSquareTrunc(a, c, e, party0, drop).toBigInts(), want);
           // Into a poisoned, reused buffer of the same size.
           poisoned.dispose(poisoned.zeros(a.shape, ring));
           assert.deepEqual(poisoned.beaverSquareTrunc(a, c, e, party0, drop).toBigInts(), want);
+          poisoned.dispose(poisoned.zeros(a.shape, ring));
+          assert.deepEqual(poisoned.beaverSquareTrunc(a, c, parts, party0, drop).toBigInts(), want);
           const plain = reference(a, c, e, party0, 0);
           assert.deepEqual(beaverSquare(a, c, e, party0).toBigInts(), plain);
           assert.deepEqual(cpu.beaverSquare(a, c, e, party0).toBigInts(), plain);
+          assert.deepEqual(cpu.beaverSquare(a, c, parts, party0).toBigInts(), plain);
           assert.deepEqual(
             cpu.beaverSquare(a, c, e, party0).toBigInts(),
             cpu.beaverMul(a, a, c, e, e, party0).toBigInts(),
@@ -69,7 +73,8 @@ Deno.test("beaverSquareTrunc at an odd 2-d size, both parties, several shifts (Z
         ring,
       );
     const a = rnd(0x9e37_79b9_7f4a_7c15n), c = rnd(0xbf58_476d_1ce4_e5b9n);
-    const e = rnd(0x94d0_49bb_1331_11ebn);
+    const e = rnd(0x94d0_49bb_1331_11ebn), m = rnd(0xd6e8_feb8_6659_fd93n);
+    const parts = [m, cpu.sub(e, m)] as const;
     for (const party0 of [true, false]) {
       for (const drop of [1, 13, 16, 20, 31]) {
         const want = reference(a, c, e, party0, drop);
@@ -77,6 +82,8 @@ Deno.test("beaverSquareTrunc at an odd 2-d size, both parties, several shifts (Z
         const got = poisoned.beaverSquareTrunc(a, c, e, party0, drop);
         assert.deepEqual(got.shape, shape);
         assert.deepEqual(got.toBigInts(), want);
+        poisoned.dispose(got);
+        assert.deepEqual(poisoned.beaverSquareTrunc(a, c, parts, party0, drop).toBigInts(), want);
       }
     }
   }
@@ -95,6 +102,12 @@ Deno.test("beaverSquare(Trunc) reject shifts outside the ring and mixed shapes o
     () => beaverSquareTrunc(x, x, RingTensor.zeros([3, 2]), true, 16),
     (e: Error) => e instanceof TypeError && e.message.includes("[3,2]"),
   );
+  assert.throws(
+    () => beaverSquareTrunc(x, x, [x, RingTensor.zeros([3, 2])], false, 16),
+    (e: Error) => e instanceof TypeError && e.message.includes("[3,2]"),
+  );
+  const three = [x, x, x] as unknown as [RingTensor, RingTensor];
+  assert.throws(() => beaverSquare(x, x, three, true), TypeError);
   assert.throws(
     () => beaverSquare(x, RingTensor.zeros([2, 3], 32), x, true),
     (e: Error) => e instanceof TypeError && e.message.includes("Z_2^32"),

@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import type { ConvOptions, Device, RingBuffer } from "../device.ts";
+import type { ConvOptions, Device, Opened, RingBuffer } from "../device.ts";
 import { assertRing, type Ring, RingTensor } from "../ring.ts";
 import type { Shape } from "../shape.ts";
 import { beaverMatmul } from "./beaver_matmul.ts";
@@ -151,14 +151,14 @@ export class CpuDevice implements Device {
     return beaverMulTrunc(a, b, c, e, f, party0, drop, this.#alloc);
   }
   /** Fused Beaver square finish `c + 2*e*a (+ e*e)` over equal shapes (see `beaver_square.ts`). */
-  beaverSquare(a: RingBuffer, c: RingBuffer, e: RingBuffer, withEe: boolean): RingTensor {
+  beaverSquare(a: RingBuffer, c: RingBuffer, e: Opened, withEe: boolean): RingTensor {
     return beaverSquare(a, c, e, withEe, this.#alloc);
   }
   /** Fused Beaver square finish with the 2-party truncation by `drop` bits. */
   beaverSquareTrunc(
     a: RingBuffer,
     c: RingBuffer,
-    e: RingBuffer,
+    e: Opened,
     party0: boolean,
     drop: number,
   ): RingTensor {
