@@ -6,8 +6,9 @@
  * reported and the suite goes on; one whose ops do not exist yet is listed as pending.
  *
  * Options: `--only W1,W3`, `--parties 2,3`, `--dealer ttp|tfp-unsafe`, `--device cpu`,
- * `--runs 3`, `--insecure` (unencrypted links), `--verbose` (the parties' logs),
- * `--render` (rewrite latest.md and speedups.svg from latest.json, run nothing).
+ * `--runs 7` (timed runs after one warm-up; the median is reported; V8 needs a few runs
+ * to finish optimising, so the first runs are slower), `--insecure` (unencrypted links),
+ * `--verbose` (the parties' logs), `--render` (rewrite latest.md and speedups.svg from latest.json, run nothing).
  *
  * @example
  * ```ts
@@ -60,7 +61,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     parties: [2],
     dealer: "ttp",
     device: "cpu",
-    runs: 3,
+    runs: 7,
     insecure: false,
     verbose: false,
     render: false,

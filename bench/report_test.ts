@@ -49,7 +49,7 @@ Deno.test("bench report: markdown has our and CrypTen's figures; pending ones ar
 
 Deno.test("bench args: defaults, subsets and bad values", () => {
   const a = parseBenchArgs([]);
-  assert.deepEqual([a.parties, a.dealer, a.device, a.runs], [[2], "ttp", "cpu", 3]);
+  assert.deepEqual([a.parties, a.dealer, a.device, a.runs], [[2], "ttp", "cpu", 7]);
   assert.deepEqual(parseBenchArgs(["--only", "w1,W3", "--parties=2,3"]).parties, [2, 3]);
   assert.throws(() => parseBenchArgs(["--only", "W99"]), RangeError);
   assert.throws(() => parseBenchArgs(["--parties", "1"]), RangeError);
