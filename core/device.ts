@@ -86,14 +86,15 @@ export interface Device {
   /**
    * Optional fused finish of an elementwise Beaver product, all operands of one shape:
    * `c + e*b + a*f`, plus `e*f` when `withEf` (one pass instead of six kernels). Callers
-   * fall back to `mul` and `add` on devices without it.
+   * fall back to `mul` and `add` on devices without it. `e` and `f` may each come as their
+   * two parts (see {@linkcode Opened}).
    */
   beaverMul?(
     a: RingBuffer,
     b: RingBuffer,
     c: RingBuffer,
-    e: RingBuffer,
-    f: RingBuffer,
+    e: Opened,
+    f: Opened,
     withEf: boolean,
   ): RingBuffer;
   /**
@@ -113,14 +114,15 @@ export interface Device {
   /**
    * Optional: `beaverMul` followed by the 2-party local truncation by `drop` bits, in one
    * pass: party 0 (which adds `e*f`) takes `z >> drop`, the other party `-((-z) >> drop)`
-   * (arithmetic shifts). Callers fall back to `beaverMul` and the shifts without it.
+   * (arithmetic shifts). Callers fall back to `beaverMul` and the shifts without it. `e`
+   * and `f` may come in parts as for `beaverMul`.
    */
   beaverMulTrunc?(
     a: RingBuffer,
     b: RingBuffer,
     c: RingBuffer,
-    e: RingBuffer,
-    f: RingBuffer,
+    e: Opened,
+    f: Opened,
     party0: boolean,
     drop: number,
   ): RingBuffer;

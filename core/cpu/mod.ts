@@ -132,8 +132,8 @@ export class CpuDevice implements Device {
     a: RingBuffer,
     b: RingBuffer,
     c: RingBuffer,
-    e: RingBuffer,
-    f: RingBuffer,
+    e: Opened,
+    f: Opened,
     withEf: boolean,
   ): RingTensor {
     return beaverMul(a, b, c, e, f, withEf, this.#alloc);
@@ -143,8 +143,8 @@ export class CpuDevice implements Device {
     a: RingBuffer,
     b: RingBuffer,
     c: RingBuffer,
-    e: RingBuffer,
-    f: RingBuffer,
+    e: Opened,
+    f: Opened,
     party0: boolean,
     drop: number,
   ): RingTensor {
