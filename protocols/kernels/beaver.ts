@@ -13,7 +13,10 @@
  */
 import type { Device, RingBuffer } from "@sharetensor/core/device";
 import { numel, sameShape } from "@sharetensor/core/shape";
+import { splitTensors } from "../runtime/frame.ts";
+import { adopt } from "../runtime/host.ts";
 import type { Op } from "../runtime/op.ts";
+import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 import { truncBytes, truncRounds, truncShare } from "./trunc_a.ts";
 
@@ -194,4 +197,38 @@ export function productTruncBytes(
   ring: number,
 ): number {
   return productFracBits(ctxF, fx, fy).drop > 0 ? truncBytes(n, count, ring) : 0;
+}
+
+/**
+ * The opening of `masked` between 2 parties, stopped short of the sums: one round with the
+ * words and header of `openAll(op, masked, "arithmetic")` (same messages, same checks),
+ * resolving with the peer's parts, which a fused finish adds to `masked` as it reads them
+ * (`Opened` in `core/device.ts`: no pass and no tensor for the opened values). The parts
+ * are views into the received message (on the CPU device); dispose them with `masked`.
+ *
+ * @example
+ * ```ts
+ * import type { Op } from "../runtime/op.ts";
+ * import type { RingBuffer } from "@sharetensor/core/device";
+ * import { peerParts } from "./beaver.ts";
+ * async function opened(op: Op, m: RingBuffer) {
+ *   const [theirs] = await peerParts(op, [m]);
+ *   return [m, theirs] as const; // e = m + theirs
+ * }
+ * console.log(typeof opened);
+ * ```
+ */
+export async function peerParts(op: Op, masked: readonly RingBuffer[]): Promise<RingBuffer[]> {
+  const { rank, size, ring, device } = op.ctx;
+  if (size !== 2) throw new RangeError(`peerParts: 2 parties only, got ${size}`);
+  const peer = 1 - rank;
+  const shapes = masked.map((m) => m.shape);
+  const round = op.round(); // before the download: keys in issue order
+  const parts = await op.bytesOf(masked);
+  const got = await round.exchange(
+    new Map([[peer, parts]]),
+    [peer],
+    shapeHash(ring, shapes, "arithmetic|"),
+  );
+  return splitTensors(got.get(peer)!, ring, shapes).map((t) => adopt(device, t));
 }

@@ -1,7 +1,10 @@
 /**
  * `mul_aa`: elementwise product of two arithmetic shares with a Beaver triple (see
  * `beaver.ts`), broadcasting like NumPy. One round opening `x - a` and `y - b`; then the
- * truncation (local for 2 parties, one more round otherwise).
+ * truncation (local for 2 parties, one more round otherwise). With 2 parties and equal shapes
+ * the opened values are never stored: the device's fused finish and truncation
+ * (`Device.beaverMulTrunc`) adds each party's masked share and the peer's part as it reads
+ * them.
  *
  * Cost: (n - 1) * (|x| + |y|) ring words per party (16 bytes per element at 2 parties in
  * Z_2^64), plus the truncation's |z| words on n > 2.
@@ -25,6 +28,7 @@ import {
   beaverCombineMul,
   disposeTemps,
   finishProduct,
+  peerParts,
   productFracBits,
   productTruncBytes,
   productTruncRounds,
@@ -61,16 +65,20 @@ export const mulAA: KernelConfig<[SecretTensor, SecretTensor], SecretTensor> = {
     broadcastShapes(x.shape, y.shape); // TypeError before any message
     const t = await ctx.dealer.mulTriple(op.dealerKey(), x.shape, y.shape, ctx.ring);
     const masked = [d.sub(x.buf, t.a), d.sub(y.buf, t.b)];
-    const [e, f] = await openAll(op, masked, "arithmetic");
-    disposeTemps(d, masked, [e, f]);
     const { fracBits, drop } = productFracBits(ctx.fracBits, x.fracBits, y.fracBits);
-    const same = [t.a, t.b, t.c, f].every((b) => sameShape(b.shape, e.shape));
-    if (ctx.size === 2 && drop > 0 && same && d.beaverMulTrunc) {
-      // Product and the 2-party local truncation (trunc_a.ts) in one device pass.
-      const z = d.beaverMulTrunc(t.a, t.b, t.c, e, f, ctx.rank === 0, drop);
-      disposeTemps(d, [e, f]);
+    const same = sameShape(x.shape, y.shape) &&
+      [t.a, t.b, t.c].every((b) => sameShape(b.shape, x.shape));
+    if (ctx.size === 2 && same && d.beaverMulTrunc) {
+      // e = masked[0] + the peer's part, f = masked[1] + the peer's part, read in the one
+      // device pass of the product and the 2-party local truncation (trunc_a.ts).
+      const [pe, pf] = await peerParts(op, masked);
+      const [me, mf] = masked;
+      const z = d.beaverMulTrunc(t.a, t.b, t.c, [me, pe], [mf, pf], ctx.rank === 0, drop);
+      disposeTemps(d, [...masked, pe, pf]);
       return new SecretTensor(ctx, "arithmetic", z, fracBits);
     }
+    const [e, f] = await openAll(op, masked, "arithmetic");
+    disposeTemps(d, masked, [e, f]);
     const z = beaverCombineMul(op, e, f, t);
     disposeTemps(d, [e, f]);
     return await finishProduct(op, z, x.fracBits, y.fracBits);

@@ -20,13 +20,10 @@
 import type { RingBuffer } from "@sharetensor/core/device";
 import { sameShape } from "@sharetensor/core/shape";
 import type { KernelConfig } from "../kernel.ts";
-import { splitTensors } from "../runtime/frame.ts";
-import { adopt } from "../runtime/host.ts";
 import type { Op } from "../runtime/op.ts";
 import { openAll } from "../runtime/open.ts";
-import { shapeHash } from "../runtime/shapes.ts";
 import { SecretTensor } from "../secret_tensor.ts";
-import { beaverCombineMul, disposeTemps, productFracBits } from "./beaver.ts";
+import { beaverCombineMul, disposeTemps, peerParts, productFracBits } from "./beaver.ts";
 import { truncBytes, truncRounds, truncShare } from "./trunc_a.ts";
 
 /**
@@ -66,24 +63,6 @@ function combine(op: Op, a: RingBuffer, c: RingBuffer, e: RingBuffer): RingBuffe
 }
 
 /**
- * The opening of `masked` between 2 parties, stopped short of the sum: one round with the
- * words and header of `openAll` (same messages, same checks), resolving with the peer's
- * part, which the fused finish adds as it reads it (no pass and no tensor for e).
- */
-async function peerPart(op: Op, masked: RingBuffer): Promise<RingBuffer> {
-  const { rank, ring, device } = op.ctx;
-  const peer = 1 - rank;
-  const round = op.round(); // before the download: keys in issue order
-  const parts = await op.bytesOf([masked]);
-  const got = await round.exchange(
-    new Map([[peer, parts]]),
-    [peer],
-    shapeHash(ring, [masked.shape], "arithmetic|"),
-  );
-  return adopt(device, splitTensors(got.get(peer)!, ring, [masked.shape])[0]);
-}
-
-/**
  * The kernel: `run(op, x, f?)` -> x * x, with `f` fractional bits when given (one
  * truncation of `2 x.fracBits - f` bits), else the product rule of `beaver.ts`.
  *
@@ -112,7 +91,7 @@ export const squareA: KernelConfig<[SecretTensor, number?], SecretTensor> = {
     if (ctx.size === 2 && same && d.beaverSquareTrunc) {
       // e = masked + the peer's part, read in the one device pass of the square and the
       // 2-party local truncation (trunc_a.ts).
-      const theirs = await peerPart(op, masked);
+      const [theirs] = await peerParts(op, [masked]);
       const z = d.beaverSquareTrunc(a, c, [masked, theirs], ctx.rank === 0, drop);
       disposeTemps(d, [masked, theirs]);
       return new SecretTensor(ctx, "arithmetic", z, fracBits);
