@@ -40,6 +40,7 @@ const METHODS: Method[] = [
   "mulTriple",
   "squarePair",
   "matmulTriple",
+  "ownedTriple",
   "convTriple",
   "andTriple",
   "randBits",

@@ -24,6 +24,16 @@ Deno.test("ttp wire: requests keep every field; junk is a TypeError", () => {
     conv: { stride: 1, padding: [1, 1] },
   };
   assert.deepEqual(unpackMessage(packMessage(["req", 0, req]))[2], req);
+  // An input-aware triple: the owners of a and b travel with the request.
+  const owned = {
+    kind: "matmul" as const,
+    key: "5/0",
+    ring: 32 as const,
+    shapes: [[2, 3], [3, 4]],
+    owners: [2, 0] as [number, number],
+    fixed: "omask/4",
+  };
+  assert.deepEqual(unpackMessage(packMessage(["req", 1, owned]))[2], owned);
   assert.throws(() => unpackMessage(packMessage(["nope", 1] as never)), TypeError);
   assert.throws(() => decodeTensors([[64, [3], new Uint8Array(7)]]), TypeError);
 });

@@ -125,7 +125,10 @@ function product(
   ref: (a: RingTensor, b: RingTensor) => RingTensor,
   call: (ctx: Context, x: SecretTensor, y: SecretTensor) => [string, ...unknown[]],
   fixed = true,
+  from: [number, number] = [0, -1],
 ): Case {
+  // Owners of x and y; -1 is the last party (so that 2, 3 and 4 parties all have them).
+  const owner = (ctx: Context, r: number) => r < 0 ? ctx.size + r : r;
   const X = (ring: Ring, f: number) =>
     fixed ? grid(shapes[0], ring, f, name + "x") : wide(shapes[0], ring, name + "x");
   const Y = (ring: Ring, f: number) =>
@@ -134,8 +137,8 @@ function product(
     name,
     async run(ctx) {
       const f = fixed ? ctx.fracBits : 0;
-      const x = await shareA(ctx, X(ctx.ring, f), 0, f);
-      const y = await shareA(ctx, Y(ctx.ring, f), ctx.size - 1, f);
+      const x = await shareA(ctx, X(ctx.ring, f), owner(ctx, from[0]), f);
+      const y = await shareA(ctx, Y(ctx.ring, f), owner(ctx, from[1]), f);
       const [k, ...args] = call(ctx, x, y);
       const m = await measure<SecretTensor>(ctx, k, ...args);
       assert.equal(m.value.fracBits, f);
@@ -239,7 +242,9 @@ const cases: Case[] = [
       const w = await shareA(ctx, grid([3, 2], ctx.ring, f, "w"), 1, f);
       const x1 = await shareA(ctx, grid([4, 3], ctx.ring, f, "x1"), 0, f);
       const x2 = await shareA(ctx, grid([4, 3], ctx.ring, f, "x2"), 0, f);
-      await x1.matmul(w);
+      // x1 through a derived op: not a fresh input, so matmul takes matmul_aa (the
+      // input-aware matmul_owned keeps a mask of its own).
+      await x1.reshape([4, 3]).matmul(w);
       const m = await measure<SecretTensor>(ctx, "matmul_aa", x2, w);
       const bytes = (ctx.size - 1) * 12 * ctx.ring / 8 + (ctx.size > 2 ? 8 * ctx.ring / 8 : 0);
       assert.equal(m.declaredBytes, bytes, "a reused weight costs only the activation part");
@@ -248,6 +253,63 @@ const cases: Case[] = [
     check(outs, ring, f) {
       const ref = cpu.sar(cpu.matmul(grid([4, 3], ring, f, "x2"), grid([3, 2], ring, f, "w")), f);
       for (const o of outs) near(o, ref, 1, "matmul reused");
+    },
+  },
+  // Input-aware products of fresh inputs of two different parties (mul_owned.ts).
+  product(
+    "mul_owned int",
+    [[2, 3], [3]],
+    (a, b) => cpu.mul(a, b),
+    (_c, x, y) => ["mul_owned", x, y],
+    false,
+  ),
+  product("mul_owned", [[7], [7]], (a, b) => cpu.mul(a, b), (_c, x, y) => ["mul_owned", x, y]),
+  product(
+    "mul_owned owners (last, 0)",
+    [[3], [2, 3]],
+    (a, b) => cpu.mul(a, b),
+    (_c, x, y) => ["mul_owned", x, y],
+    true,
+    [-1, 0],
+  ),
+  product(
+    "matmul_owned",
+    [[2, 3], [3, 4]],
+    (a, b) => cpu.matmul(a, b),
+    (_c, x, y) => ["matmul_owned", x, y],
+  ),
+  product(
+    "matmul_owned owners (1, 0)",
+    [[4, 3], [3, 2]],
+    (a, b) => cpu.matmul(a, b),
+    (_c, x, y) => ["matmul_owned", x, y],
+    true,
+    [1, 0],
+  ),
+  product(
+    "matmul_owned int batched",
+    [[2, 2, 3], [3, 2]],
+    (a, b) => cpu.matmul(a, b),
+    (_c, x, y) => ["matmul_owned", x, y],
+    false,
+  ),
+  {
+    name: "matmul_owned reused weight",
+    async run(ctx) {
+      const f = ctx.fracBits;
+      const w = await shareA(ctx, grid([3, 2], ctx.ring, f, "w"), 1, f);
+      const x1 = await shareA(ctx, grid([4, 3], ctx.ring, f, "x1"), 0, f);
+      const x2 = await shareA(ctx, grid([4, 3], ctx.ring, f, "x2"), 0, f);
+      await x1.matmul(w);
+      const m = await measure<SecretTensor>(ctx, "matmul_owned", x2, w);
+      // x's owner (party 0) sends E (12 words); party 0 sends nothing in the truncation.
+      const bytes = Math.max(12, ctx.size > 2 ? 8 : 0) * ctx.ring / 8;
+      assert.equal(m.declaredBytes, bytes, "a reused weight costs only E, sent by x's owner");
+      return { m, out: await m.value.revealRing() };
+    },
+    check(outs, ring, f) {
+      const ref = cpu.sar(cpu.matmul(grid([4, 3], ring, f, "x2"), grid([3, 2], ring, f, "w")), f);
+      for (const o of outs) near(o, ref, 1, "matmul_owned reused");
     },
   },
   {

@@ -55,7 +55,13 @@ export {
 export { encodeValue, PublicTensor, type TensorValue } from "./public_tensor.ts";
 export type { KernelConfig, KernelCost, ProtocolPlugin } from "./kernel.ts";
 export { semi2k, semi2kKernels } from "./semi2k.ts";
-export type { Dealer, DealerConnectInfo, DealerSession, Triple } from "./dealers/dealer.ts";
+export type {
+  Dealer,
+  DealerConnectInfo,
+  DealerSession,
+  OwnedTriple,
+  Triple,
+} from "./dealers/dealer.ts";
 export { type CorrelationKind, type CorrelationRequest, plan } from "./dealers/correlations.ts";
 export { TtpServer } from "./dealers/ttp_server.ts";
 export { SeededSession } from "./dealers/seeded_session.ts";

@@ -76,8 +76,28 @@ export class SecretTensor implements ShareTensor {
   /** Fractional bits of the fixed-point encoding (0 for integers and binary shares). */
   readonly fracBits: number;
 
-  /** Wraps a share; kernels use it to build results. */
-  constructor(ctx: Context, kind: ShareKind, buf: RingBuffer, fracBits: number) {
+  /**
+   * For a fresh private input (straight from `ctx.share`): the rank of the party that
+   * input it; undefined for any tensor derived by an op.
+   */
+  readonly owner: number | undefined;
+  /**
+   * On the owner of a fresh private input only: its own encoded clear value (ring
+   * integers with `fracBits`); undefined on every other party and for derived tensors.
+   */
+  readonly ownValue: RingBuffer | undefined;
+
+  /**
+   * Wraps a share; kernels use it to build results. `input` marks a fresh private input
+   * (the `share` kernel only): its owner and, on the owner, its clear value.
+   */
+  constructor(
+    ctx: Context,
+    kind: ShareKind,
+    buf: RingBuffer,
+    fracBits: number,
+    input?: { owner: number; value: RingBuffer | null },
+  ) {
     if (buf.ring !== ctx.ring) {
       throw new TypeError(
         `a share in Z_2^${buf.ring} does not belong to a Z_2^${ctx.ring} context`,
@@ -87,6 +107,21 @@ export class SecretTensor implements ShareTensor {
     this.kind = kind;
     this.buf = buf;
     this.fracBits = kind === "binary" ? 0 : fracBits;
+    this.owner = input?.owner;
+    this.ownValue = input && input.owner === ctx.rank && input.value ? input.value : undefined;
+  }
+
+  /**
+   * True when `x` and `y` are fresh private inputs of two different parties in an
+   * input-aware context: their product then takes one local product per owner (the
+   * `mul_owned` / `matmul_owned` kernels) instead of a Beaver triple.
+   */
+  static ownedPair(x: SecretTensor, y: SecretTensor): boolean {
+    return x.ctx.inputAware && x.ctx === y.ctx && x.kind === "arithmetic" &&
+      y.kind === "arithmetic" && x.owner !== undefined && y.owner !== undefined &&
+      x.owner !== y.owner && x.ring === y.ring &&
+      (x.owner !== x.ctx.rank || x.ownValue !== undefined) &&
+      (y.owner !== y.ctx.rank || y.ownValue !== undefined);
   }
 
   /** Public shape. */
@@ -338,11 +373,15 @@ export class SecretTensor implements ShareTensor {
 
   // ---- arithmetic, communicating ----
 
-  /** x * y elementwise (Beaver), broadcasting; by a public value it is local. */
+  /**
+   * x * y elementwise (Beaver), broadcasting; by a public value it is local. Fresh inputs
+   * of two different parties take the input-aware kernel (`mul_owned`).
+   */
   async mul(other: SecretTensor | PublicOperand): Promise<SecretTensor> {
     if (!(other instanceof SecretTensor)) return this.mulPublic(other);
     this.check(other, "mul", "arithmetic");
-    return await this.ctx.run("mul_aa", this, other);
+    const k = SecretTensor.ownedPair(this, other) ? "mul_owned" : "mul_aa";
+    return await this.ctx.run(k, this, other);
   }
   /** x * x (one opened operand instead of two). */
   async square(): Promise<SecretTensor> {
@@ -351,7 +390,8 @@ export class SecretTensor implements ShareTensor {
   }
   /**
    * x @ y (batched, PyTorch rules). A secret right operand reused across calls (a weight)
-   * opens its mask once: later calls send only x's part.
+   * opens its mask once: later calls send only x's part. Fresh inputs of two different
+   * parties take the input-aware kernel (`matmul_owned`: one local product per owner).
    */
   async matmul(other: SecretTensor | PublicTensor): Promise<SecretTensor> {
     this.need("arithmetic", "matmul");
@@ -359,7 +399,8 @@ export class SecretTensor implements ShareTensor {
       return this.#pubProduct(other, (a, b) => this.ctx.device.matmul(a, b));
     }
     this.check(other, "matmul", "arithmetic");
-    return await this.ctx.run("matmul_aa", this, other);
+    const k = SecretTensor.ownedPair(this, other) ? "matmul_owned" : "matmul_aa";
+    return await this.ctx.run(k, this, other);
   }
   /** conv1d of x [N, C, L] with weight [O, C/g, K]; the weight's mask is opened once. */
   async conv1d(w: SecretTensor | PublicTensor, opts: ConvOptions = {}): Promise<SecretTensor> {

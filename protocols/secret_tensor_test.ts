@@ -147,7 +147,7 @@ Deno.test("secret tensor: concurrent matmuls share a round; a reused weight open
       again: s2.payloadBytes - s1.payloadBytes,
       v: await Promise.all([a.reveal(), b.reveal(), c.reveal()]),
     };
-  });
+  }, { inputAware: false }); // matmul_aa: fresh inputs of P0 and P1 would take matmul_owned
   for (const o of out) {
     assert.equal(o.rounds, 1);
     assert.equal(o.first, (6 + 6 + 6) * 8); // two activations, the weight once

@@ -16,7 +16,9 @@ import { andBB } from "./kernels/and_bb.ts";
 import { b2aBit } from "./kernels/b2a_bit.ts";
 import { conv1dAA, conv2dAA } from "./kernels/conv_aa.ts";
 import { matmulAA } from "./kernels/matmul_aa.ts";
+import { matmulOwned } from "./kernels/matmul_owned.ts";
 import { mulAA } from "./kernels/mul_aa.ts";
+import { mulOwned } from "./kernels/mul_owned.ts";
 import { revealA, revealB } from "./kernels/reveal.ts";
 import { share } from "./kernels/share.ts";
 import { squareA } from "./kernels/square_a.ts";
@@ -36,8 +38,10 @@ export const semi2kKernels: readonly KernelConfig[] = [
   revealA,
   revealB,
   mulAA,
+  mulOwned,
   squareA,
   matmulAA,
+  matmulOwned,
   conv1dAA,
   conv2dAA,
   truncA,

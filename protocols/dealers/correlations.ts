@@ -51,6 +51,12 @@ export interface CorrelationRequest {
   bits?: number;
   /** Options of a conv triple. */
   conv?: ConvOptions;
+  /**
+   * Input-aware products (`mul`, `matmul`): the ranks that hold `a` and `b`. Each of these
+   * random parts is drawn by its owner alone (the others hold nothing of it); `c` is
+   * additively shared among all parties as usual.
+   */
+  owners?: [number, number];
 }
 
 /** One part of a correlation. */
@@ -65,6 +71,11 @@ export interface PartSpec {
   bits?: boolean;
   /** The same for every request with this label (a fixed operand's mask): cacheable. */
   reuse?: boolean;
+  /**
+   * The one party that holds this random part (drawn from its seed alone); the others
+   * hold nothing of it, and its full value is that party's draw.
+   */
+  owner?: number;
 }
 
 /** How to make one correlation. */
@@ -108,10 +119,24 @@ export function plan(req: CorrelationRequest): CorrelationPlan {
     req.fixed === undefined
       ? r(1, shape)
       : { label: `fixed/${req.fixed}`, shape, sharing: "arithmetic" as const };
+  const owned = (rnd: PartSpec[]): PartSpec[] => {
+    const o = req.owners;
+    if (o === undefined) return rnd;
+    if (
+      !Array.isArray(o) || o.length !== 2 || !o.every((k) => Number.isInteger(k) && k >= 0) ||
+      o[0] === o[1]
+    ) {
+      throw new RangeError(`owners must be two different ranks, got ${JSON.stringify(o)}`);
+    }
+    return rnd.map((part, j) => ({ ...part, owner: o[j] }));
+  };
+  if (req.owners !== undefined && req.kind !== "mul" && req.kind !== "matmul") {
+    throw new TypeError(`owners apply to mul and matmul requests, not ${req.kind}`);
+  }
   switch (req.kind) {
     case "mul":
       return {
-        random: [r(0, shapes[0]), r(1, shapes[1])],
+        random: owned([r(0, shapes[0]), fixedB(shapes[1])]),
         derived: [d(0, broadcastShapes(shapes[0], shapes[1]))],
         derive: ([a, b]) => [cpu.mul(a, b)],
       };
@@ -123,7 +148,7 @@ export function plan(req: CorrelationRequest): CorrelationPlan {
       };
     case "matmul":
       return {
-        random: [r(0, shapes[0]), fixedB(shapes[1])],
+        random: owned([r(0, shapes[0]), fixedB(shapes[1])]),
         derived: [d(0, matmulShape(shapes[0], shapes[1]))],
         derive: ([a, b]) => [cpu.matmul(a, b)],
       };

@@ -53,6 +53,20 @@ export interface Triple {
 }
 
 /**
+ * An input-aware triple (see {@linkcode DealerSession.ownedTriple}): `a` only on the party
+ * that owns the left operand, `b` only on the owner of the right one (null elsewhere), and
+ * every party's additive share of `c = a ∘ b`.
+ */
+export interface OwnedTriple {
+  /** `a` in full on its owner, null on the others. */
+  a: RingBuffer | null;
+  /** `b` in full on its owner, null on the others. */
+  b: RingBuffer | null;
+  /** Share of `c = a ∘ b`. */
+  c: RingBuffer;
+}
+
+/**
  * One party's view of a dealer. All sharings are additive mod 2^ring unless they say XOR;
  * `a`, `b` and `r` are uniform in the ring (or bits where said).
  */
@@ -72,6 +86,22 @@ export interface DealerSession {
     ring: Ring,
     fixed?: string,
   ): Promise<Triple>;
+  /**
+   * Input-aware triple for operands that are private inputs of `owners[0]` (left) and
+   * `owners[1]` (right): `a` is drawn by and known to `owners[0]` only, `b` to `owners[1]`
+   * only, and `c = a ∘ b` (`kind` "mul", with broadcasting, or "matmul") is shared among
+   * all parties. With `fixed`, `b` is the same for every request with that label (a reused
+   * right operand).
+   */
+  ownedTriple(
+    key: string,
+    kind: "mul" | "matmul",
+    shapeA: Shape,
+    shapeB: Shape,
+    ring: Ring,
+    owners: [number, number],
+    fixed?: string,
+  ): Promise<OwnedTriple>;
   /** Convolution triple: `c = conv{nd}d(a, b, opts)`; `fixed` as for `matmulTriple`. */
   convTriple(
     key: string,

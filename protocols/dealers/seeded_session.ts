@@ -19,7 +19,7 @@ import { Prg } from "@sharetensor/core/prg";
 import type { Ring, RingTensor } from "@sharetensor/core/ring";
 import type { Shape } from "@sharetensor/core/shape";
 import { type CorrelationRequest, drawPart, plan, reuseKey } from "./correlations.ts";
-import type { DealerSession, Triple } from "./dealer.ts";
+import type { DealerSession, OwnedTriple, Triple } from "./dealer.ts";
 import { adopt } from "../runtime/host.ts";
 
 /** Fetches party 0's corrections for a request. */
@@ -54,11 +54,15 @@ export class SeededSession implements DealerSession {
     this.#fetch = fetch;
   }
 
-  /** This party's shares of all parts of `req`: random parts first, then derived ones. */
-  async get(req: CorrelationRequest): Promise<RingBuffer[]> {
+  /**
+   * This party's shares of all parts of `req`: random parts first, then derived ones. A
+   * random part held by another party (`owner`, input-aware products) is `null` here.
+   */
+  async get(req: CorrelationRequest): Promise<(RingBuffer | null)[]> {
     const p = plan(req);
     const d = this.#device;
     const rnd = p.random.map((part) => {
+      if (part.owner !== undefined && part.owner !== this.#rank) return null;
       if (!part.reuse) return adopt(d, drawPart(this.#prg, part, req.ring));
       const key = reuseKey(part, req.ring);
       let b = this.#fixed.get(key);
@@ -71,9 +75,38 @@ export class SeededSession implements DealerSession {
     return [...rnd, ...der.map((t) => adopt(d, t))];
   }
 
+  /** Every part of a request without owned parts. */
+  async #full(req: CorrelationRequest): Promise<RingBuffer[]> {
+    return (await this.get(req)) as RingBuffer[];
+  }
+
+  /** See {@linkcode DealerSession.ownedTriple}. */
+  async ownedTriple(
+    key: string,
+    kind: "mul" | "matmul",
+    shapeA: Shape,
+    shapeB: Shape,
+    ring: Ring,
+    owners: [number, number],
+    fixed?: string,
+  ): Promise<OwnedTriple> {
+    if (kind !== "mul" && kind !== "matmul") {
+      throw new TypeError(`ownedTriple: kind must be "mul" or "matmul", got ${kind}`);
+    }
+    const [a, b, c] = await this.get({
+      kind,
+      key,
+      ring,
+      shapes: [shapeA, shapeB],
+      owners: [owners[0], owners[1]],
+      ...(fixed === undefined ? {} : { fixed }),
+    });
+    return { a, b, c: c! };
+  }
+
   /** See {@linkcode DealerSession.mulTriple}. */
   async mulTriple(key: string, shapeA: Shape, shapeB: Shape, ring: Ring): Promise<Triple> {
-    const [a, b, c] = await this.get({ kind: "mul", key, ring, shapes: [shapeA, shapeB] });
+    const [a, b, c] = await this.#full({ kind: "mul", key, ring, shapes: [shapeA, shapeB] });
     return { a, b, c };
   }
 
@@ -83,7 +116,7 @@ export class SeededSession implements DealerSession {
     shape: Shape,
     ring: Ring,
   ): Promise<{ a: RingBuffer; c: RingBuffer }> {
-    const [a, c] = await this.get({ kind: "square", key, ring, shapes: [shape] });
+    const [a, c] = await this.#full({ kind: "square", key, ring, shapes: [shape] });
     return { a, c };
   }
 
@@ -95,7 +128,7 @@ export class SeededSession implements DealerSession {
     ring: Ring,
     fixed?: string,
   ): Promise<Triple> {
-    const [a, b, c] = await this.get({
+    const [a, b, c] = await this.#full({
       kind: "matmul",
       key,
       ring,
@@ -116,7 +149,7 @@ export class SeededSession implements DealerSession {
     fixed?: string,
   ): Promise<Triple> {
     const kind = nd === 1 ? "conv1d" : "conv2d";
-    const [a, b, c] = await this.get({
+    const [a, b, c] = await this.#full({
       kind,
       key,
       ring,
@@ -129,7 +162,7 @@ export class SeededSession implements DealerSession {
 
   /** See {@linkcode DealerSession.andTriple}. */
   async andTriple(key: string, shape: Shape, ring: Ring): Promise<Triple> {
-    const [a, b, c] = await this.get({ kind: "and", key, ring, shapes: [shape] });
+    const [a, b, c] = await this.#full({ kind: "and", key, ring, shapes: [shape] });
     return { a, b, c };
   }
 
@@ -139,7 +172,7 @@ export class SeededSession implements DealerSession {
     shape: Shape,
     ring: Ring,
   ): Promise<{ binary: RingBuffer; arith: RingBuffer }> {
-    const [binary, arith] = await this.get({ kind: "randbit", key, ring, shapes: [shape] });
+    const [binary, arith] = await this.#full({ kind: "randbit", key, ring, shapes: [shape] });
     return { binary, arith };
   }
 
@@ -150,7 +183,7 @@ export class SeededSession implements DealerSession {
     ring: Ring,
     bits: number,
   ): Promise<{ r: RingBuffer; rShift: RingBuffer }> {
-    const [r, rShift] = await this.get({ kind: "trunc", key, ring, shapes: [shape], bits });
+    const [r, rShift] = await this.#full({ kind: "trunc", key, ring, shapes: [shape], bits });
     return { r, rShift };
   }
 }

@@ -75,7 +75,8 @@ export class TtpServer {
   /**
    * Party 0's shares of the derived parts of `req` (the per-request payload; parties
    * 1..n-1 get nothing per request). The full value of a fixed operand's mask is kept
-   * (one tensor per reused operand).
+   * (one tensor per reused operand). A random part with an `owner` (input-aware products)
+   * is that party's draw alone.
    */
   corrections(req: CorrelationRequest): RingTensor[] {
     const p = plan(req);
@@ -83,6 +84,15 @@ export class TtpServer {
       const key = part.reuse ? reuseKey(part, req.ring) : "";
       const hit = part.reuse ? this.#fixed.get(key) : undefined;
       if (hit) return hit;
+      if (part.owner !== undefined) {
+        if (part.owner >= this.#prgs.length) {
+          throw new RangeError(
+            `party ${part.owner} does not exist among ${this.#prgs.length} parties`,
+          );
+        }
+        // Held by one party: the full value is that party's draw.
+        return drawPart(this.#prgs[part.owner], part, req.ring);
+      }
       const v = combine(part, this.#prgs.map((g) => drawPart(g, part, req.ring)));
       if (part.reuse) this.#fixed.set(key, v);
       return v;

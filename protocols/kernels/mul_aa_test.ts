@@ -89,6 +89,7 @@ Deno.test("mul_aa: e and f in parts give the separate kernels' share words (2 pa
         fracBits,
         device,
         seedUnsafe: seedUnsafe(13, { quiet: true }),
+        inputAware: false, // fresh inputs of P0 and P1 would take mul_owned
       });
     const got = await run(() => spied(poisoned(), calls));
     const want = await run(() => unfused(poisoned()));
@@ -112,7 +113,7 @@ Deno.test("mul_aa: products at 2 and 3 parties, with and without the fused kerne
           shape: [R, C],
         });
         return await (await x.mul(y)).reveal();
-      }, { device });
+      }, { device, inputAware: false }); // mul_aa (fresh inputs would take mul_owned)
       const xs = vals(R * C, 1), ys = vals(R * C, 2);
       for (const v of out) {
         assert.ok(v);

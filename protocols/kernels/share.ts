@@ -46,8 +46,9 @@ export const share: KernelConfig<
     const d = ctx.device;
     const mask = ctx.zeroShare(`share/${op.id}`, shape, kind);
     let buf = mask;
+    let v: ReturnType<typeof adopt> | null = null;
     if (value) {
-      const v = adopt(d, value);
+      v = adopt(d, value);
       buf = kind === "binary" ? d.xor(v, mask) : d.add(v, mask);
       d.dispose(mask);
     }
@@ -58,6 +59,10 @@ export const share: KernelConfig<
       peers,
       shapeHash(ctx.ring, [shape], `${from}|${kind}|${fracBits}`),
     );
-    return new SecretTensor(ctx, kind, buf, fracBits);
+    // A fresh input: its owner, and on the owner its own clear value (input-aware products).
+    return new SecretTensor(ctx, kind, buf, fracBits, {
+      owner: from,
+      value: ctx.rank === from ? v : null,
+    });
   },
 };

@@ -62,6 +62,13 @@ export interface CreateContextOptions {
   /** Fixed-point fractional bits (default 16). */
   fracBits?: number;
   /**
+   * Input-aware products (default true): a product of fresh private inputs of two
+   * different parties uses one local product per owner (`mul_owned`, `matmul_owned`)
+   * instead of a Beaver triple. False: every product of shares uses a Beaver triple.
+   * All parties must agree (checked at setup).
+   */
+  inputAware?: boolean;
+  /**
    * TESTS ONLY: derive the pairwise seeds this party picks from this seed instead of
    * fresh randomness, so that a run's shares and masks are reproducible. Anyone who knows
    * the seed can unmask every share; a warning is printed once per process. Build it with
@@ -176,6 +183,10 @@ export class Context {
   readonly comm: Comm;
   /** Masks of operands reused in products (kernel state; see `matmul_aa`). */
   readonly masks: WeakMap<object, unknown> = new WeakMap();
+  /** Cached masks of reused right operands of input-aware products (see `matmul_owned.ts`). */
+  readonly ownedMasks: WeakMap<object, unknown> = new WeakMap();
+  /** Whether products of fresh inputs of different parties are input-aware (option). */
+  readonly inputAware: boolean;
   readonly #kernels = new Map<string, KernelConfig>();
   readonly #pairs: Map<number, Prg>;
   readonly #base: { bytesSent: number; bytesReceived: number; rounds: number };
@@ -184,7 +195,9 @@ export class Context {
 
   /** Internal: use {@linkcode createContext}. */
   constructor(
-    opts: Required<Omit<CreateContextOptions, "dealer" | "seedUnsafe">>,
+    opts: Required<Omit<CreateContextOptions, "dealer" | "seedUnsafe" | "inputAware">> & {
+      inputAware?: boolean;
+    },
     dealer: DealerSession,
     pairSeeds: ReadonlyMap<number, Uint8Array>,
   ) {
@@ -192,6 +205,7 @@ export class Context {
     this.size = opts.transport.size;
     this.ring = opts.ring;
     this.fracBits = opts.fracBits;
+    this.inputAware = opts.inputAware !== false;
     this.device = opts.device;
     this.protocol = opts.protocol;
     this.transport = opts.transport;
@@ -385,6 +399,8 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
     ring,
     fracBits,
     size,
+    // Only when off, so that default setups keep their bytes.
+    ...(opts.inputAware === false ? { inputAware: false } : {}),
   });
   const cfgBytes = new TextEncoder().encode(config);
   const peers = peersOf(rank, size);
@@ -419,5 +435,9 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
     pairSeeds.set(p, p > rank ? mine.get(p)! : m.slice(4, 36));
   }
   const session = await dealer.connect({ rank, size, device, pairSeeds });
-  return new Context({ transport, protocol, device, ring, fracBits }, session, pairSeeds);
+  return new Context(
+    { transport, protocol, device, ring, fracBits, inputAware: opts.inputAware !== false },
+    session,
+    pairSeeds,
+  );
 }

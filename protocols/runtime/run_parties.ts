@@ -36,6 +36,8 @@ export interface RunPartiesOptions {
   device?: Device | ((rank: number) => Device);
   /** Simulated network. */
   network?: MemoryNetworkOptions;
+  /** Input-aware products (default true; see `CreateContextOptions.inputAware`). */
+  inputAware?: boolean;
   /** Use these transports instead of a fresh in-memory network. */
   transports?: Transport[];
   /**
@@ -89,6 +91,7 @@ export async function runParties<T>(
         device,
         ring: opts.ring,
         fracBits: opts.fracBits,
+        inputAware: opts.inputAware,
         seedUnsafe: seed,
       });
       return await fn(ctx);
