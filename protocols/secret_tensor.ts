@@ -28,6 +28,7 @@ import type { Ring, RingTensor } from "@sharetensor/core/ring";
 import { fmtShape, normAxis, numel, type Shape } from "@sharetensor/core/shape";
 import type { ShareKind, ShareTensor } from "@sharetensor/core/share";
 import type { Context } from "./runtime/context.ts";
+import { ownedPair } from "./owned.ts";
 import { PublicTensor } from "./public_tensor.ts";
 import { truncLocal } from "./kernels/trunc_a.ts";
 
@@ -109,19 +110,6 @@ export class SecretTensor implements ShareTensor {
     this.fracBits = kind === "binary" ? 0 : fracBits;
     this.owner = input?.owner;
     this.ownValue = input && input.owner === ctx.rank && input.value ? input.value : undefined;
-  }
-
-  /**
-   * True when `x` and `y` are fresh private inputs of two different parties in an
-   * input-aware context: their product then takes one local product per owner (the
-   * `mul_owned` / `matmul_owned` kernels) instead of a Beaver triple.
-   */
-  static ownedPair(x: SecretTensor, y: SecretTensor): boolean {
-    return x.ctx.inputAware && x.ctx === y.ctx && x.kind === "arithmetic" &&
-      y.kind === "arithmetic" && x.owner !== undefined && y.owner !== undefined &&
-      x.owner !== y.owner && x.ring === y.ring &&
-      (x.owner !== x.ctx.rank || x.ownValue !== undefined) &&
-      (y.owner !== y.ctx.rank || y.ownValue !== undefined);
   }
 
   /** Public shape. */
@@ -380,7 +368,7 @@ export class SecretTensor implements ShareTensor {
   async mul(other: SecretTensor | PublicOperand): Promise<SecretTensor> {
     if (!(other instanceof SecretTensor)) return this.mulPublic(other);
     this.check(other, "mul", "arithmetic");
-    const k = SecretTensor.ownedPair(this, other) ? "mul_owned" : "mul_aa";
+    const k = ownedPair(this, other) ? "mul_owned" : "mul_aa";
     return await this.ctx.run(k, this, other);
   }
   /** x * x (one opened operand instead of two). */
@@ -399,7 +387,7 @@ export class SecretTensor implements ShareTensor {
       return this.#pubProduct(other, (a, b) => this.ctx.device.matmul(a, b));
     }
     this.check(other, "matmul", "arithmetic");
-    const k = SecretTensor.ownedPair(this, other) ? "matmul_owned" : "matmul_aa";
+    const k = ownedPair(this, other) ? "matmul_owned" : "matmul_aa";
     return await this.ctx.run(k, this, other);
   }
   /** conv1d of x [N, C, L] with weight [O, C/g, K]; the weight's mask is opened once. */

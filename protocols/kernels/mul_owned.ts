@@ -34,6 +34,7 @@ import { splitTensors } from "../runtime/frame.ts";
 import { adopt } from "../runtime/host.ts";
 import type { Op } from "../runtime/op.ts";
 import { shapeHash } from "../runtime/shapes.ts";
+import { ownedPair } from "../owned.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 import { finishProduct, productFracBits, productTruncBytes, productTruncRounds } from "./beaver.ts";
 
@@ -116,7 +117,7 @@ function fusedFinish(
 /** `TypeError` unless `x` and `y` qualify for an input-aware product. */
 function assertOwned(name: string, x: SecretTensor, y: SecretTensor): [number, number] {
   if (
-    !(x instanceof SecretTensor) || !(y instanceof SecretTensor) || !SecretTensor.ownedPair(x, y)
+    !(x instanceof SecretTensor) || !(y instanceof SecretTensor) || !ownedPair(x, y)
   ) {
     throw new TypeError(
       `${name}: needs fresh private inputs of two different parties of an input-aware context`,
