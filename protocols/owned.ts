@@ -2,7 +2,9 @@
  * Which products may take the input-aware kernels (`mul_owned`, `matmul_owned`): both
  * operands are fresh private inputs (straight from `ctx.share`) of two different parties
  * of one input-aware context. Every party decides the same way from public facts (owners,
- * kinds, rings, the context's `inputAware`), so all parties pick the same kernel.
+ * kinds, rings, the context's `inputAware`), so all parties pick the same kernel: never
+ * from whether this party holds an owner's clear value (an owner that input no value, via
+ * the `share` kernel with null, holds none, and its secret is 0).
  *
  * @example
  * ```ts
@@ -23,7 +25,5 @@ import type { SecretTensor } from "./secret_tensor.ts";
 export function ownedPair(x: SecretTensor, y: SecretTensor): boolean {
   return x.ctx.inputAware && x.ctx === y.ctx && x.kind === "arithmetic" &&
     y.kind === "arithmetic" && x.owner !== undefined && y.owner !== undefined &&
-    x.owner !== y.owner && x.ring === y.ring &&
-    (x.owner !== x.ctx.rank || x.ownValue !== undefined) &&
-    (y.owner !== y.ctx.rank || y.ownValue !== undefined);
+    x.owner !== y.owner && x.ring === y.ring;
 }

@@ -114,6 +114,16 @@ function fusedFinish(
   return z;
 }
 
+/**
+ * The owner's clear value of a fresh input: `ownValue`, or zeros where the owner input no
+ * value (the `share` kernel with null: its secret is 0). `made` says whether to dispose it.
+ */
+function clearOf(op: Op, t: SecretTensor): { v: RingBuffer; made: boolean } {
+  return t.ownValue
+    ? { v: t.ownValue, made: false }
+    : { v: op.ctx.device.zeros(t.shape, op.ctx.ring), made: true };
+}
+
 /** `TypeError` unless `x` and `y` qualify for an input-aware product. */
 function assertOwned(name: string, x: SecretTensor, y: SecretTensor): [number, number] {
   if (
@@ -166,7 +176,8 @@ export async function ownedProduct(
     if (ctx.rank === i) {
       if (!t.a) throw new TypeError(`${name}: the dealer gave the owner of x no mask`);
       const round = op.round(); // before the download: keys in issue order
-      const e = d.sub(x.ownValue!, t.a);
+      const xv = clearOf(op, x);
+      const e = d.sub(xv.v, t.a);
       const [eBytes] = await op.bytesOf([e]);
       const got = await round.exchange(new Map([[j, [eBytes]]]), fresh ? [j] : [], hash);
       d.dispose(e); // only now: the message may be a view of e until it is sent
@@ -179,14 +190,16 @@ export async function ownedProduct(
       } else {
         f = (await entry!.opened)!;
       }
-      const fused = fusedFinish(op, kind, drop, x.ownValue!, f, t.c, "a");
+      const fused = fusedFinish(op, kind, drop, xv.v, f, t.c, "a");
       if (fused) {
+        if (xv.made) d.dispose(xv.v);
         if (!entry) d.dispose(f);
         d.dispose(t.a);
         d.dispose(t.c);
         return new SecretTensor(ctx, "arithmetic", fused, fracBits);
       }
-      const xf = prod(x.ownValue!, f);
+      const xf = prod(xv.v, f);
+      if (xv.made) d.dispose(xv.v);
       if (!entry) d.dispose(f);
       z = d.add(xf, t.c);
       d.dispose(xf);
@@ -194,7 +207,12 @@ export async function ownedProduct(
       if (!t.b) throw new TypeError(`${name}: the dealer gave the owner of y no mask`);
       const round = op.round();
       const sends = new Map<number, Uint8Array[]>();
-      const f = fresh ? d.sub(y.ownValue!, t.b) : null;
+      let f: RingBuffer | null = null;
+      if (fresh) {
+        const yv = clearOf(op, y);
+        f = d.sub(yv.v, t.b);
+        if (yv.made) d.dispose(yv.v);
+      }
       if (f) sends.set(i, await op.bytesOf([f]));
       const got = await round.exchange(sends, [i], hash);
       if (f) d.dispose(f); // only now: the message may be a view of f until it is sent

@@ -303,3 +303,131 @@ Deno.test("matmul_owned: concurrent products with one weight share a round; F is
     assert.deepEqual(r.v[1]!.toBigInts(), cpu.matmul(X2, W).toBigInts());
   }
 });
+
+/** Wraps a transport to keep a copy of every message it sends, per peer. */
+function recording(t: Transport, log: Map<number, Uint8Array[]>): Transport {
+  return new Proxy(t, {
+    get(target, prop) {
+      if (prop === "exchange") {
+        return (send: ReadonlyMap<number, Uint8Array>, recvFrom: readonly number[]) => {
+          for (const [p, m] of send) {
+            if (!log.has(p)) log.set(p, []);
+            log.get(p)!.push(m.slice());
+          }
+          return target.exchange(send, recvFrom);
+        };
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+/** Whether `hay` holds `needle` as a run of bytes. */
+function holds(hay: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let s = 0; s + needle.length <= hay.length; s++) {
+    for (let k = 0; k < needle.length; k++) if (hay[s + k] !== needle[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+const wordsOf = (t: RingTensor): Uint8Array =>
+  new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+
+Deno.test("owned kernels: an owner that input no value (secret 0) takes the same kernel as the others", async () => {
+  // ctx.run("share", null, ...) on the owner is the share kernel's documented input of 0;
+  // the owner then holds no clear value. Whether a party holds one is not a public fact:
+  // every party must still pick mul_owned / matmul_owned.
+  for (const n of [2, 3]) {
+    const Y = ints([2, 3], 64, "zy");
+    const res = await runParties(n, async (ctx) => {
+      const x = await ctx.run<SecretTensor>("share", null, 0, [2, 3], "arithmetic", 0);
+      const y = await shareInt(ctx, Y, 1);
+      const w = await ctx.run<SecretTensor>("share", null, 0, [3, 2], "arithmetic", 0);
+      const s0 = ctx.stats().payloadBytes;
+      const p = await x.mul(y);
+      const q = await y.matmul(w); // the valueless operand on the right
+      const r = await x.matmul(await shareInt(ctx, ints([3, 2], 64, "zw"), 1));
+      await ctx.flush();
+      const pay = ctx.stats().payloadBytes - s0;
+      return { pay, outs: [await p.revealRing(), await q.revealRing(), await r.revealRing()] };
+    }, { ring: 64 });
+    // Input-aware traffic (Beaver's would be 36 words each): party 0 sends E of x twice and
+    // F of w; party 1 sends F of y and of the last weight, and E of y. 6 words each.
+    assert.deepEqual(res.map((r) => r.pay).slice(0, 2), [18 * 8, 18 * 8], `n = ${n}`);
+    for (const r of res) {
+      assert.deepEqual(r.outs[0]!.toBigInts(), new Array(6).fill(0n));
+      assert.deepEqual(r.outs[1]!.toBigInts(), new Array(4).fill(0n));
+      assert.deepEqual(r.outs[2]!.toBigInts(), new Array(4).fill(0n));
+    }
+  }
+});
+
+Deno.test("owned kernels: no message holds a clear operand; A is fresh per product", async () => {
+  const n = 3;
+  const X = ints([4, 4], 64, "sx"), W = ints([4, 4], 64, "sw");
+  const logs = Array.from({ length: n }, () => new Map<number, Uint8Array[]>());
+  const transports = memoryNetwork(n).map((t, r) => recording(t, logs[r]));
+  await runParties(n, async (ctx) => {
+    const x = await shareInt(ctx, X, 0);
+    const w = await shareInt(ctx, W, 2);
+    await ctx.flush();
+    logs[ctx.rank].clear();
+    // Same x twice with one weight (F once, E twice), then elementwise twice.
+    await x.matmul(w);
+    await ctx.flush();
+    await x.matmul(w);
+    await ctx.flush();
+    await x.mul(w);
+    await ctx.flush();
+    await x.mul(w);
+    await ctx.flush();
+  }, { ring: 64, transports });
+  const all = logs.flatMap((m) => [...m.values()].flat());
+  assert.ok(all.length > 0);
+  for (const m of all) {
+    assert.ok(!holds(m, wordsOf(X)), "a message holds X in the clear");
+    assert.ok(!holds(m, wordsOf(W)), "a message holds W in the clear");
+  }
+  // Only party 0 -> 2 (E) and 2 -> 0 (F) carry data; party 1 sends nothing at all.
+  assert.deepEqual([...logs[1].keys()], []);
+  assert.deepEqual([...logs[0].keys()], [2]);
+  assert.deepEqual([...logs[2].keys()], [0]);
+  // Party 0's four E messages end with E = X - A: all different (A drawn afresh each time).
+  const tails = logs[0].get(2)!.map((m) => m.slice(m.length - 16 * 8).join(","));
+  assert.equal(tails.length, 4);
+  assert.equal(new Set(tails).size, 4, "E repeated: a mask A was reused");
+  // Party 2 sent F for the weight once (matmul) and once per mul: three different masks.
+  const fs = logs[2].get(0)!.map((m) => m.slice(m.length - 16 * 8).join(","));
+  assert.equal(fs.length, 3);
+  assert.equal(new Set(fs).size, 3, "F repeated: a mask B was reused across products");
+});
+
+Deno.test("owned kernels: operands of two contexts are a TypeError on every party", async () => {
+  // Two contexts per party, side by side over two networks.
+  const netA = memoryNetwork(2), netB = memoryNetwork(2);
+  const dA = ttp(), dB = ttp();
+  const res = await Promise.allSettled([0, 1].map(async (r) => {
+    const [a, b] = await Promise.all([
+      createContext({ protocol: semi2k, dealer: dA, transport: netA[r] }),
+      createContext({ protocol: semi2k, dealer: dB, transport: netB[r] }),
+    ]);
+    const x = await a.share(r === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+    const y = await b.share(r === 1 ? [3, 4] : null, { from: 1, shape: [2] });
+    const errs: unknown[] = [];
+    for (
+      const f of [() => x.mul(y), () => a.run("mul_owned", x, y), () => a.run("matmul_owned", x, y)]
+    ) {
+      errs.push(await f().then(() => null, (e) => e));
+    }
+    await Promise.all([a.close(), b.close()]);
+    return errs;
+  }));
+  for (const r of res) {
+    assert.equal(r.status, "fulfilled");
+    for (const e of (r as PromiseFulfilledResult<unknown[]>).value) {
+      assert.ok(e instanceof TypeError, String(e));
+    }
+  }
+});
