@@ -431,3 +431,33 @@ Deno.test("owned kernels: operands of two contexts are a TypeError on every part
     }
   }
 });
+
+Deno.test("owned kernels: shapes that do not fit are a TypeError on every party, and nothing is sent", async () => {
+  const res = await runParties(3, async (ctx) => {
+    const x = await shareInt(ctx, ints([2, 3], 64, "bx"), 0);
+    const y = await shareInt(ctx, ints([4], 64, "by"), 2);
+    const w = await shareInt(ctx, ints([4, 2], 64, "bw"), 1);
+    const s0 = ctx.stats();
+    const errs: unknown[] = [];
+    for (
+      const f of [
+        () => x.mul(y),
+        () => x.matmul(w),
+        () => ctx.run("mul_owned", x, y),
+        () => ctx.run("matmul_owned", x, w),
+      ]
+    ) {
+      errs.push(await f().then(() => null, (e) => e));
+    }
+    const s1 = ctx.stats();
+    // The context is still in step: a product that fits runs right afterwards.
+    const v = ints([3, 4], 64, "bv");
+    const ok = await (await x.matmul(await shareInt(ctx, v, 2))).revealRing();
+    return { errs, sent: s1.payloadBytes - s0.payloadBytes, ok, v };
+  }, { ring: 64 });
+  for (const [r, o] of res.entries()) {
+    for (const e of o.errs) assert.ok(e instanceof TypeError, `party ${r}: ${e}`);
+    assert.equal(o.sent, 0, `party ${r} sent for a bad product`);
+    assert.deepEqual(o.ok!.toBigInts(), cpu.matmul(ints([2, 3], 64, "bx"), o.v).toBigInts());
+  }
+});
