@@ -59,10 +59,11 @@ export const share: KernelConfig<
       peers,
       shapeHash(ctx.ring, [shape], `${from}|${kind}|${fracBits}`),
     );
-    // A fresh input: its owner, and on the owner its own clear value (input-aware products).
+    // A fresh input: its owner, and on the owner its own clear value (kept only for the
+    // input-aware products).
     return new SecretTensor(ctx, kind, buf, fracBits, {
       owner: from,
-      value: ctx.rank === from ? v : null,
+      value: ctx.rank === from && ctx.inputAware ? v : null,
     });
   },
 };

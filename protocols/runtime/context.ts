@@ -390,6 +390,9 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
   assertRing(ring);
   const fracBits = opts.fracBits ?? DEFAULT_FRAC_BITS;
   assertFracBits(fracBits, ring);
+  if (opts.inputAware !== undefined && typeof opts.inputAware !== "boolean") {
+    throw new TypeError(`inputAware must be true or false, got ${String(opts.inputAware)}`);
+  }
   const device = opts.device ?? cpu;
   const { rank, size } = transport;
   if (size < 2) throw new RangeError(`MPC needs at least 2 parties, got ${size}`);

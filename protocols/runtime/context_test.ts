@@ -201,3 +201,25 @@ Deno.test("context: branches that issue different ops time out saying the orders
   assert.match(err.message, /meanwhile sent its part of "(square|mul|an op this party never ran)/);
   assert.match(err.message, /different orders/);
 });
+
+Deno.test("context: inputAware must be a boolean; when off, owners keep no clear copy", async () => {
+  const [transport] = memoryNetwork(2);
+  await assert.rejects(
+    () =>
+      createContext({
+        protocol: semi2k,
+        dealer: ttp(),
+        transport,
+        inputAware: "false" as unknown as boolean,
+      }),
+    TypeError,
+  );
+  await transport.close();
+  for (const inputAware of [true, false]) {
+    const held = await runParties(2, async (ctx) => {
+      const x = await ctx.share(ctx.rank === 0 ? [1, 2] : null, { from: 0, shape: [2] });
+      return x.ownValue !== undefined;
+    }, { inputAware });
+    assert.deepEqual(held, [inputAware, false]);
+  }
+});
