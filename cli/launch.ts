@@ -17,7 +17,7 @@ import {
   type Cluster,
   type ClusterNode,
   formatCluster,
-  freePort,
+  freePorts,
   generateKeyPair,
   writeKeyFile,
 } from "./net_tcp.ts";
@@ -98,10 +98,11 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   const dealer = opts.dealer ?? "ttp";
   const dir = await Deno.makeTempDir({ prefix: "sharetensor-launch-" });
   const keys = Array.from({ length: n + 1 }, () => generateKeyPair());
+  const ports = freePorts(n + 1);
   const node = (id: number): ClusterNode => ({
     id,
     host: "127.0.0.1",
-    port: freePort(),
+    port: ports[id],
     publicKey: keys[id].publicKey,
   });
   const parties = Array.from({ length: n }, (_, i) => node(i));

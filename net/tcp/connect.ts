@@ -83,6 +83,15 @@ function listenOn(hostname: string, port: number, self: number): Deno.TcpListene
   }
 }
 
+/**
+ * True for a TCP connection whose two ends are the same address and port: what a dial to a
+ * local port nobody listens on yet can give when the kernel picks that port as the source.
+ */
+export function isSelfConnect(conn: Deno.Conn): boolean {
+  const a = conn.localAddr as Deno.NetAddr, b = conn.remoteAddr as Deno.NetAddr;
+  return a.transport === "tcp" && a.port === b.port && a.hostname === b.hostname;
+}
+
 /** `Deno.connect` with a limit; a connection that comes after it is closed at once. */
 function dial(hostname: string, port: number, ms: number, peer: number): Promise<Deno.TcpConn> {
   const p = Deno.connect({ hostname, port, transport: "tcp" });
@@ -207,6 +216,14 @@ export async function connectPeers(
           conn = await dial(node.host, node.port, Math.max(1, deadline - Date.now()), p);
         } catch (e) {
           lastDropped = e;
+          await sleep(Math.min(1000, 50 * 2 ** attempt), stop.signal);
+          continue;
+        }
+        if (isSelfConnect(conn)) {
+          // Linux may hand the dialing socket the very port it dials while no one listens
+          // there yet (TCP simultaneous open with itself): not the peer, so drop and retry.
+          closeConn(conn);
+          lastDropped = new Error(`a self-connection to ${node.host}:${node.port}`);
           await sleep(Math.min(1000, 50 * 2 ** attempt), stop.signal);
           continue;
         }

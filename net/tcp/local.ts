@@ -30,6 +30,27 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * `count` distinct free TCP ports on 127.0.0.1, probed together (every probe listener stays
+ * open until all are taken, so the kernel cannot hand out one port twice).
+ *
+ * @example
+ * ```ts
+ * import { freePorts } from "@sharetensor/net/tcp";
+ * const ports = freePorts(3);
+ * console.log(new Set(ports).size); // 3
+ * ```
+ */
+export function freePorts(count: number): number[] {
+  if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`count must be an integer >= 0, got ${count}`);
+  }
+  const ls = Array.from({ length: count }, () => Deno.listen({ hostname: "127.0.0.1", port: 0 }));
+  const ports = ls.map((l) => l.addr.port);
+  for (const l of ls) l.close();
+  return ports;
+}
+
 /** Options of {@linkcode localCluster}. */
 export interface LocalClusterOptions {
   /** Add a TTP entry (id n). */
@@ -57,10 +78,11 @@ export function localCluster(n: number, opts: LocalClusterOptions = {}): {
 } {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer >= 1, got ${n}`);
   const keys = Array.from({ length: n + (opts.ttp ? 1 : 0) }, () => generateKeyPair());
+  const ports = opts.basePort === undefined ? freePorts(keys.length) : [];
   const node = (id: number): ClusterNode => ({
     id,
     host: opts.host ?? "127.0.0.1",
-    port: opts.basePort === undefined ? freePort() : opts.basePort + id,
+    port: opts.basePort === undefined ? ports[id] : opts.basePort + id,
     publicKey: keys[id].publicKey,
   });
   const parties = Array.from({ length: n }, (_, id) => node(id));

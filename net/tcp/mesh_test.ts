@@ -347,3 +347,19 @@ Deno.test("tcp mesh: bad arguments are TypeError/RangeError", async () => {
     await Promise.all(ts.map((t) => t.close()));
   }
 });
+
+Deno.test("connect: a self-connection is recognised (and retried), a real one is not", async () => {
+  const { isSelfConnect } = await import("./connect.ts");
+  const addr = (port: number) => ({ transport: "tcp" as const, hostname: "127.0.0.1", port });
+  const fake = (a: number, b: number) =>
+    ({ localAddr: addr(a), remoteAddr: addr(b) }) as unknown as Deno.Conn;
+  assert.equal(isSelfConnect(fake(40000, 40000)), true);
+  assert.equal(isSelfConnect(fake(40000, 40001)), false);
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = l.accept();
+  const c = await Deno.connect({ hostname: "127.0.0.1", port: (l.addr as Deno.NetAddr).port });
+  assert.equal(isSelfConnect(c), false);
+  c.close();
+  (await accepted).close();
+  l.close();
+});
