@@ -177,29 +177,36 @@ class ChaChaHmac implements FrameCipher {
   }
 }
 
-/** RFC 8439 ChaCha20-Poly1305 in one pass (node:crypto). */
-class ChaChaPoly implements FrameCipher {
-  readonly suite = "chacha20-poly1305";
+/**
+ * An AEAD of node:crypto in one pass: RFC 8439 ChaCha20-Poly1305 or AES-256-GCM, nonce
+ * from the sequence number, additional data `seq || length`.
+ */
+class NodeAead implements FrameCipher {
   readonly overhead = TAG_BYTES;
   seq = 0;
   readonly #key: Uint8Array;
   readonly #peer: number;
-  constructor(key: Uint8Array, peer: number) {
+  constructor(readonly suite: "chacha20-poly1305" | "aes-256-gcm", key: Uint8Array, peer: number) {
     this.#key = key.slice(0, 32);
     this.#peer = peer;
+  }
+  /** Both take the same options; the typings overload per mode, so name one of them. */
+  get #alg(): "aes-256-gcm" {
+    return this.suite as "aes-256-gcm";
   }
   seal(parts: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
     const seq = this.seq++;
     const ps = list(parts);
     const n = total(ps) + TAG_BYTES;
-    const c = createCipheriv("chacha20-poly1305", this.#key, aeadNonce(seq), {
+    const c = createCipheriv(this.#alg, this.#key, aeadNonce(seq), {
       authTagLength: TAG_BYTES,
     });
     c.setAAD(seqBytes(seq, n), { plaintextLength: n - TAG_BYTES });
     const out = [frameHeader(n)];
     for (const p of ps) out.push(c.update(p) as Uint8Array);
-    c.final();
-    out.push(c.getAuthTag() as Uint8Array);
+    const last = c.final() as Uint8Array;
+    if (last.length > 0) out.push(last);
+    out.push(new Uint8Array(c.getAuthTag()));
     return out;
   }
   open(body: Uint8Array): Uint8Array {
@@ -207,50 +214,12 @@ class ChaChaPoly implements FrameCipher {
       throw new FrameDecodeError(this.#peer, `frame of ${body.length} bytes is shorter than a tag`);
     }
     const seq = this.seq;
-    const d = createDecipheriv("chacha20-poly1305", this.#key, aeadNonce(seq), {
+    const d = createDecipheriv(this.#alg, this.#key, aeadNonce(seq), {
       authTagLength: TAG_BYTES,
     });
     d.setAAD(seqBytes(seq, body.length), { plaintextLength: body.length - TAG_BYTES });
     d.setAuthTag(body.subarray(body.length - TAG_BYTES));
     const pt = d.update(body.subarray(0, body.length - TAG_BYTES)) as Uint8Array;
-    try {
-      d.final();
-    } catch (e) {
-      throw authFailure(this.#peer, seq, body.length, e);
-    }
-    this.seq++;
-    return pt;
-  }
-}
-
-class AesGcm implements FrameCipher {
-  readonly suite = "aes-256-gcm";
-  readonly overhead = TAG_BYTES;
-  seq = 0;
-  readonly #key: Uint8Array;
-  readonly #peer: number;
-  constructor(key: Uint8Array, peer: number) {
-    this.#key = key.slice(0, 32);
-    this.#peer = peer;
-  }
-  seal(parts: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
-    const seq = this.seq++;
-    const ps = list(parts);
-    const c = createCipheriv("aes-256-gcm", this.#key, aeadNonce(seq));
-    c.setAAD(seqBytes(seq, total(ps) + TAG_BYTES));
-    const cts = ps.map((p) => c.update(p) as Uint8Array);
-    cts.push(c.final());
-    return [frameHeader(total(ps) + TAG_BYTES), ...cts, new Uint8Array(c.getAuthTag())];
-  }
-  open(body: Uint8Array): Uint8Array {
-    if (body.length < TAG_BYTES) {
-      throw new FrameDecodeError(this.#peer, `frame of ${body.length} bytes is shorter than a tag`);
-    }
-    const seq = this.seq;
-    const d = createDecipheriv("aes-256-gcm", this.#key, aeadNonce(seq));
-    d.setAAD(seqBytes(seq, body.length));
-    d.setAuthTag(body.subarray(body.length - TAG_BYTES));
-    const pt = d.update(body.subarray(0, body.length - TAG_BYTES));
     try {
       d.final();
     } catch (e) {
@@ -291,9 +260,10 @@ export function createFrameCipher(suite: CipherSuite, key: Uint8Array, peer: num
   if (key.length !== DIRECTION_KEY_BYTES) {
     throw new RangeError(`direction key must be ${DIRECTION_KEY_BYTES} bytes, got ${key.length}`);
   }
-  if (suite === "chacha20-poly1305") return new ChaChaPoly(key, peer);
+  if (suite === "chacha20-poly1305" || suite === "aes-256-gcm") {
+    return new NodeAead(suite, key, peer);
+  }
   if (suite === "chacha20-hmac-sha256") return new ChaChaHmac(key, peer);
-  if (suite === "aes-256-gcm") return new AesGcm(key, peer);
   throw new TypeError(`unknown cipher suite ${JSON.stringify(suite)}; use one of ${CIPHER_SUITES}`);
 }
 
