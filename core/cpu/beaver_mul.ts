@@ -214,41 +214,55 @@ export function setTruncCodegen(enabled: boolean): boolean {
 }
 
 /**
- * Whether the fused truncating loops may be built from strings (see
- * {@linkcode setTruncCodegen}).
+ * A loop generated from `source()` with parameters `params`, cached in `cache` under
+ * `key`: undefined when codegen is off or the host forbids it. `drop` (spliced into the
+ * source as a literal) is checked to be a shift in [1, 63] before `source` is called.
  *
  * @example
  * ```ts
- * import { truncCodegen } from "./beaver_mul.ts";
- * console.log(typeof truncCodegen()); // "boolean"
+ * import { generatedTruncLoop } from "./beaver_mul.ts";
+ * const f = generatedTruncLoop<(x: number) => number>(new Map(), "k", 3, ["x"], () => "return x >> 3;");
+ * console.log(f?.(16)); // 2
  * ```
  */
-export function truncCodegen(): boolean {
-  return codegen;
-}
-
-function truncLoop64(party0: boolean, drop: number, split: boolean): Loop64 | undefined {
+export function generatedTruncLoop<L>(
+  cache: Map<string, L | undefined>,
+  key: string,
+  drop: number,
+  params: readonly string[],
+  source: () => string,
+): L | undefined {
   if (!codegen) return undefined;
-  const key = `${party0}/${drop}/${split}`;
-  if (truncLoops.has(key)) return truncLoops.get(key);
+  if (cache.has(key)) return cache.get(key);
   if (!Number.isInteger(drop) || drop < 1 || drop > 63) throw new RangeError(`bad shift ${drop}`);
-  // Party 0 adds e*f and shifts its share; the other party negates around the shift.
-  const [E, F] = split ? ["ei", "fi"] : ["e[i]", "f[i]"];
-  const head = split
-    ? "const ei = BigInt.asUintN(64, e[i] + p[i]); const fi = BigInt.asUintN(64, f[i] + q[i]); "
-    : "";
-  const body = party0
-    ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + ${E} * (b[i] + ${F}) + a[i] * ${F}) >> ${drop}n);`
-    : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + ${E} * b[i] + a[i] * ${F})) >> ${drop}n));`;
-  let loop: Loop64 | undefined;
+  let loop: L | undefined;
   try {
-    const src = `for (let i = 0; i < n; i++) { ${head}${body} }`;
-    loop = new Function("o", "a", "b", "c", "e", "f", "p", "q", "n", src) as Loop64;
+    loop = new Function(...params, source()) as L;
   } catch {
     loop = undefined;
   }
-  truncLoops.set(key, loop);
+  cache.set(key, loop);
   return loop;
+}
+
+function truncLoop64(party0: boolean, drop: number, split: boolean): Loop64 | undefined {
+  return generatedTruncLoop(
+    truncLoops,
+    `${party0}/${drop}/${split}`,
+    drop,
+    ["o", "a", "b", "c", "e", "f", "p", "q", "n"],
+    () => {
+      // Party 0 adds e*f and shifts its share; the other party negates around the shift.
+      const [E, F] = split ? ["ei", "fi"] : ["e[i]", "f[i]"];
+      const head = split
+        ? "const ei = BigInt.asUintN(64, e[i] + p[i]); const fi = BigInt.asUintN(64, f[i] + q[i]); "
+        : "";
+      const body = party0
+        ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + ${E} * (b[i] + ${F}) + a[i] * ${F}) >> ${drop}n);`
+        : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + ${E} * b[i] + a[i] * ${F})) >> ${drop}n));`;
+      return `for (let i = 0; i < n; i++) { ${head}${body} }`;
+    },
+  );
 }
 
 /**

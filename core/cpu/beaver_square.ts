@@ -19,7 +19,7 @@
 import type { Opened, RingBuffer } from "../device.ts";
 import type { RingTensor } from "../ring.ts";
 import { fmtShape, sameShape } from "../shape.ts";
-import { negWords, sarWords, truncCodegen } from "./beaver_mul.ts";
+import { generatedTruncLoop, negWords, sarWords } from "./beaver_mul.ts";
 import { asCpu } from "./check.ts";
 import { type Alloc, freshAlloc } from "./pool.ts";
 import { WARM_SIZE, warmArrays, warmLoop, warmOnce } from "./warm.ts";
@@ -133,24 +133,20 @@ function square(t: Ops, withEe: boolean, alloc: Alloc): RingTensor {
 const truncLoops = new Map<string, Loop64 | undefined>();
 
 function truncLoop64(party0: boolean, drop: number, split: boolean): Loop64 | undefined {
-  if (!truncCodegen()) return undefined;
-  const key = `${party0}/${drop}/${split}`;
-  if (truncLoops.has(key)) return truncLoops.get(key);
-  if (!Number.isInteger(drop) || drop < 1 || drop > 63) throw new RangeError(`bad shift ${drop}`);
-  // Party 0 adds e*e and shifts its share; the other party negates around the shift.
-  const E = split ? "(e[i] + p[i])" : "e[i]";
-  const body = party0
-    ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + ${E} * (a[i] + a[i] + ${E})) >> ${drop}n);`
-    : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + ${E} * (a[i] + a[i]))) >> ${drop}n));`;
-  let loop: Loop64 | undefined;
-  try {
-    const src = `for (let i = 0; i < n; i++) ${body}`;
-    loop = new Function("o", "a", "c", "e", "p", "n", src) as Loop64;
-  } catch {
-    loop = undefined;
-  }
-  truncLoops.set(key, loop);
-  return loop;
+  return generatedTruncLoop(
+    truncLoops,
+    `${party0}/${drop}/${split}`,
+    drop,
+    ["o", "a", "c", "e", "p", "n"],
+    () => {
+      // Party 0 adds e*e and shifts its share; the other party negates around the shift.
+      const E = split ? "(e[i] + p[i])" : "e[i]";
+      const body = party0
+        ? `o[i] = BigInt.asUintN(64, BigInt.asIntN(64, c[i] + ${E} * (a[i] + a[i] + ${E})) >> ${drop}n);`
+        : `o[i] = BigInt.asUintN(64, -(BigInt.asIntN(64, -(c[i] + ${E} * (a[i] + a[i]))) >> ${drop}n));`;
+      return `for (let i = 0; i < n; i++) ${body}`;
+    },
+  );
 }
 
 /**
