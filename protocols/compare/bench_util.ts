@@ -27,6 +27,37 @@ export interface Parties {
   reset(): void;
 }
 
+/** The dealer session's methods that make correlated randomness. */
+const DEALER_METHODS = [
+  "mulTriple",
+  "andTriple",
+  "randBits",
+  "truncPair",
+  "squarePair",
+  "matmulTriple",
+  "ownedTriple",
+  "convTriple",
+] as const;
+
+/**
+ * Runs every call `ctx` makes to its dealer session through `around` (to time it: with
+ * `tfpUnsafe` the dealer's work happens synchronously inside the call).
+ *
+ * @example
+ * ```ts
+ * import { twoParties, wrapDealerCalls } from "./bench_util.ts";
+ * const p = await twoParties();
+ * wrapDealerCalls(p.ctxs[0], (call) => call());
+ * ```
+ */
+export function wrapDealerCalls(ctx: Context, around: (call: () => unknown) => unknown): void {
+  const s = ctx.dealer as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const m of DEALER_METHODS) {
+    const f = s[m].bind(s);
+    s[m] = (...a: unknown[]) => around(() => f(...a));
+  }
+}
+
 /** Sets up two parties with a `tfpUnsafe` dealer and times its calls. */
 export async function twoParties(): Promise<Parties> {
   const dealer = tfpUnsafe({ quiet: true });
@@ -35,26 +66,12 @@ export async function twoParties(): Promise<Parties> {
   );
   let ms = 0;
   for (const c of ctxs) {
-    const s = c.dealer as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    for (
-      const m of [
-        "mulTriple",
-        "andTriple",
-        "randBits",
-        "truncPair",
-        "squarePair",
-        "matmulTriple",
-        "convTriple",
-      ]
-    ) {
-      const f = s[m].bind(s);
-      s[m] = (...a: unknown[]) => {
-        const t = performance.now();
-        const r = f(...a);
-        ms += performance.now() - t;
-        return r;
-      };
-    }
+    wrapDealerCalls(c, (call) => {
+      const t = performance.now();
+      const r = call();
+      ms += performance.now() - t;
+      return r;
+    });
   }
   return { ctxs, dealerMs: () => ms, reset: () => (ms = 0) };
 }

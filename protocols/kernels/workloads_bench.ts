@@ -26,6 +26,7 @@ import { type Context, createContext } from "../runtime/context.ts";
 import { tfpUnsafe } from "../dealers/tfp_unsafe.ts";
 import { semi2k } from "../semi2k.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
+import { wrapDealerCalls } from "../compare/bench_util.ts";
 
 /** CrypTen's online seconds per workload (one process, one core per party). */
 const CRYPTEN_MS: Record<string, number> = { W1: 61, W2a: 67, W2b: 20 };
@@ -60,31 +61,16 @@ const ctxs: Context[] = await Promise.all(
 );
 for (const c of ctxs) {
   // The dealer's work runs synchronously inside these calls (tfpUnsafe makes it lazily).
-  const s = c.dealer as unknown as Record<string, (...a: unknown[]) => unknown>;
-  for (
-    const m of [
-      "mulTriple",
-      "andTriple",
-      "randBits",
-      "truncPair",
-      "squarePair",
-      "matmulTriple",
-      "ownedTriple",
-      "convTriple",
-    ]
-  ) {
-    const f = s[m].bind(s);
-    s[m] = (...a: unknown[]) => {
-      const t = performance.now();
-      clock.inDealer++;
-      try {
-        return f(...a);
-      } finally {
-        clock.inDealer--;
-        clock.dealer += performance.now() - t;
-      }
-    };
-  }
+  wrapDealerCalls(c, (call) => {
+    const t = performance.now();
+    clock.inDealer++;
+    try {
+      return call();
+    } finally {
+      clock.inDealer--;
+      clock.dealer += performance.now() - t;
+    }
+  });
 }
 
 interface Run {
