@@ -27,14 +27,40 @@ import type { Context } from "../runtime/context.ts";
 import type { Op } from "../runtime/op.ts";
 import type { SecretTensor } from "../secret_tensor.ts";
 
-/** The cached mask of one reused operand. */
-export interface MaskEntry {
+/** The cached mask of one reused operand: its dealer label and the opened value `T`. */
+export interface PendingMask<T> {
   /** Dealer label of B. */
   label: string;
-  /** The opened F = y - B (pending until the first product's round completes). */
-  opened: Promise<RingBuffer>;
-  resolve(f: RingBuffer): void;
+  /** The opened value (pending until the first product's round completes). */
+  opened: Promise<T>;
+  resolve(v: T): void;
   reject(e: unknown): void;
+}
+
+/** The cached mask of one reused operand: F = y - B. */
+export type MaskEntry = PendingMask<RingBuffer>;
+
+/**
+ * A mask entry under `label` whose opened value is still to come (the first product sets
+ * it; a failure there is reported by that product, not as an unhandled rejection).
+ *
+ * @example
+ * ```ts
+ * import { pendingMask } from "./fixed_mask.ts";
+ * const m = pendingMask<number>("mask/1");
+ * m.resolve(7);
+ * console.log(await m.opened); // 7
+ * ```
+ */
+export function pendingMask<T>(label: string): PendingMask<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const opened = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  opened.catch(() => {}); // the first product reports the failure itself
+  return { label, opened, resolve, reject };
 }
 
 /**
@@ -68,14 +94,7 @@ export function hasMask(ctx: Context, y: SecretTensor): boolean {
 export function maskOf(op: Op, y: SecretTensor): { entry: MaskEntry; fresh: boolean } {
   const old = op.ctx.masks.get(y) as MaskEntry | undefined;
   if (old) return { entry: old, fresh: false };
-  let resolve!: (f: RingBuffer) => void;
-  let reject!: (e: unknown) => void;
-  const opened = new Promise<RingBuffer>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  opened.catch(() => {}); // the first product reports the failure itself
-  const entry: MaskEntry = { label: `mask/${op.id}`, opened, resolve, reject };
+  const entry: MaskEntry = pendingMask(`mask/${op.id}`);
   op.ctx.masks.set(y, entry);
   return { entry, fresh: true };
 }

@@ -34,19 +34,16 @@ import { splitTensors } from "../runtime/frame.ts";
 import { adopt } from "../runtime/host.ts";
 import type { Op } from "../runtime/op.ts";
 import { shapeHash } from "../runtime/shapes.ts";
+import { type PendingMask, pendingMask } from "./fixed_mask.ts";
 import { ownedPair } from "../owned.ts";
 import { SecretTensor } from "../secret_tensor.ts";
 import { finishProduct, productFracBits, productTruncBytes, productTruncRounds } from "./beaver.ts";
 
-/** The cached opened mask of a reused right operand, per owner of the left operand. */
-export interface OwnedMask {
-  /** Dealer label of the fixed `B`. */
-  label: string;
-  /** On the left operand's owner: the opened `F = y - B` (pending until the first round). */
-  opened: Promise<RingBuffer | null>;
-  resolve(f: RingBuffer | null): void;
-  reject(e: unknown): void;
-}
+/**
+ * The cached opened mask of a reused right operand, per owner of the left operand: on that
+ * owner the opened `F = y - B`, null elsewhere.
+ */
+export type OwnedMask = PendingMask<RingBuffer | null>;
 
 function masksOf(op: Op, y: SecretTensor): Map<number, OwnedMask> | undefined {
   return op.ctx.ownedMasks.get(y) as Map<number, OwnedMask> | undefined;
@@ -74,14 +71,7 @@ function ownedMaskOf(op: Op, y: SecretTensor, xOwner: number): {
   if (!m) op.ctx.ownedMasks.set(y, m = new Map());
   const old = m.get(xOwner);
   if (old) return { entry: old, fresh: false };
-  let resolve!: (f: RingBuffer | null) => void;
-  let reject!: (e: unknown) => void;
-  const opened = new Promise<RingBuffer | null>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  opened.catch(() => {}); // the first product reports the failure itself
-  const entry: OwnedMask = { label: `omask/${op.id}`, opened, resolve, reject };
+  const entry: OwnedMask = pendingMask(`omask/${op.id}`);
   m.set(xOwner, entry);
   return { entry, fresh: true };
 }
