@@ -13,22 +13,7 @@ import type { Context } from "../runtime/context.ts";
 import { seedUnsafe } from "../runtime/context.ts";
 import { runParties } from "../runtime/run_parties.ts";
 import { SecretTensor } from "../secret_tensor.ts";
-
-const FUSED = ["beaverSquare", "beaverSquareTrunc", "beaverMul", "beaverMulTrunc"];
-
-/** `base` without the optional fused kernels: the protocols take the separate ones. */
-function unfused(base: Device): Device {
-  return new Proxy(base, {
-    get(target, prop) {
-      if (typeof prop === "string" && FUSED.includes(prop)) return undefined;
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-    has(target, prop) {
-      return !(typeof prop === "string" && FUSED.includes(prop)) && Reflect.has(target, prop);
-    },
-  });
-}
+import { unfused } from "./unfused_device.ts";
 
 /** `base`, counting the calls of `beaverMulTrunc` whose e and f came in two parts. */
 function spied(base: Device, calls: { split: number; whole: number }): Device {

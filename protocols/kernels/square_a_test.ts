@@ -12,23 +12,8 @@ import type { Context } from "../runtime/context.ts";
 import { seedUnsafe } from "../runtime/context.ts";
 import { runParties } from "../runtime/run_parties.ts";
 import { SecretTensor } from "../secret_tensor.ts";
+import { unfused } from "./unfused_device.ts";
 import { squarePrecision } from "./square_a.ts";
-
-const FUSED = ["beaverSquare", "beaverSquareTrunc", "beaverMul", "beaverMulTrunc"];
-
-/** `base` without the optional fused kernels: the protocols take the separate ones. */
-function unfused(base: Device): Device {
-  return new Proxy(base, {
-    get(target, prop) {
-      if (typeof prop === "string" && FUSED.includes(prop)) return undefined;
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-    has(target, prop) {
-      return !(typeof prop === "string" && FUSED.includes(prop)) && Reflect.has(target, prop);
-    },
-  });
-}
 
 // Pools that hand out every disposed buffer again, filled with 0xDEADBEEF.
 const poisoned = () => new CpuDevice({ pool: { poison: true, minBytes: 0 } });
