@@ -16,6 +16,9 @@
  *   last place, except with probability about 2^(lx + 1 - ring) per element (see `trunc_a`).
  * - **Reused weights.** The right operand of `matmul` and the weight of a conv open their
  *   Beaver mask once; later products with the same tensor object send only the activation.
+ * - **Input-aware products.** `mul` and `matmul` of fresh inputs of two different parties
+ *   (tensors straight from `ctx.share`) use a dealer-assisted OLE: one local product per
+ *   owner, each owner's input leaving it only masked (`inputAware: false` turns it off).
  *
  * @example
  * ```ts
